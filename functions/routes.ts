@@ -1,0 +1,18 @@
+// Every function the gateway deploys: its registered name (the Cloud Functions entry point),
+// its module, and where the local dev server mounts it. Terraform and the build read this too.
+export interface RouteEntry {
+  /** Registered name = Cloud Functions entry point. */
+  name: string;
+  /** Folder under functions/. */
+  dir: string;
+  kind: 'http' | 'event';
+  /** Dev-server path: a literal, or a pattern with `{param}` segments matched up to `/` or `:`. */
+  path: string;
+  /** Whether the function can run the bundled model (its bundle ships the model folder). */
+  usesLocalModel: boolean;
+}
+
+export const routes: RouteEntry[] = [
+  { name: 'embed', dir: 'embed', kind: 'http', path: '/embed', usesLocalModel: true },
+  { name: 'health', dir: 'health', kind: 'http', path: '/healthz', usesLocalModel: true },
+];

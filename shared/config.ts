@@ -1,0 +1,329 @@
+// The one place that reads process.env. Every setting is parsed and validated once, at cold
+// start; a bad value stops start-up with a message that names the variable.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const TASK_TYPES = [
+  'RETRIEVAL_QUERY', 'RETRIEVAL_DOCUMENT', 'SEMANTIC_SIMILARITY', 'CLASSIFICATION',
+  'CLUSTERING', 'QUESTION_ANSWERING', 'FACT_VERIFICATION', 'CODE_RETRIEVAL_QUERY',
+] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+export const taskTypes: readonly TaskType[] = TASK_TYPES;
+
+export type AuthMode = 'api_key' | 'google_id_token';
+export type CacheStoreKind = 'none' | 'firestore' | 'redis';
+export type VertexTransport = 'grpc' | 'rest';
+
+export interface VertexModelLimits {
+  maxInstancesPerCall: number;
+  maxTokensPerCall: number;
+  maxTokensPerText: number;
+}
+
+export interface Config {
+  production: boolean;
+  port: number;
+  logLevel: 'debug' | 'info' | 'warning' | 'error';
+  limits: {
+    maxBodyBytes: number;
+    maxInputs: number;
+    maxTextChars: number;
+    requestTimeoutMs: number;
+  };
+  local: {
+    modelDir: string;
+    maxBatchSize: number;
+    maxBatchTokens: number;
+    maxQueuedTexts: number;
+    coalesce: boolean;
+    threads: number;
+  };
+  vertex: {
+    /** Null when no Google Cloud project is configured: the gateway runs on the bundled model. */
+    project: string | null;
+    location: string;
+    model: string;
+    apiEndpoint: string | null;
+    port: number | null;
+    transport: VertexTransport;
+    /** Plain-text (no TLS, no credentials) connection: only for a local fake of Vertex. */
+    insecure: boolean;
+    limits: VertexModelLimits;
+    /** Per-model overrides, e.g. gemini-embedding-001 taking fewer instances per call. */
+    modelLimits: Record<string, Partial<VertexModelLimits>>;
+    concurrency: number;
+    timeoutMs: number;
+    retries: number;
+    retryBaseMs: number;
+    breakerFailures: number;
+    breakerCooldownMs: number;
+  };
+  fallback: boolean;
+  defaultTask: TaskType;
+  cache: {
+    l1Bytes: number;
+    store: CacheStoreKind;
+    ttlSeconds: number;
+    timeoutMs: number;
+    redisUrl: string;
+    firestoreCollection: string;
+    firestoreDatabase: string;
+  };
+  chunking: {
+    overlapTokens: number;
+  };
+  auth: {
+    modes: AuthMode[];
+    allowUnauthenticated: boolean;
+    apiKeys: { name: string; sha256: string }[];
+    idTokenAudience: string | null;
+    allowedPrincipals: string[];
+    corsOrigins: string[];
+  };
+  openai: {
+    /** OpenAI model name -> gateway model selector ("auto", "vertex", "local" or a model id). */
+    models: Record<string, string>;
+  };
+  batch: {
+    resultsTopic: string | null;
+    maxItems: number;
+    shardMaxBytes: number;
+    shardMaxItems: number;
+    maxAttempts: number;
+  };
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The bundled model sits beside the code: `models/` at the repo root, or in a bundle's folder. */
+function defaultModelDir(): string {
+  const candidates = [path.resolve(here, '../models/bge-small-zh-v1.5'), path.resolve(here, 'models/bge-small-zh-v1.5')];
+  return candidates.find((dir) => existsSync(dir)) ?? candidates[0]!;
+}
+
+class Reader {
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  optionalString(name: string): string | null {
+    return this.raw(name) ?? null;
+  }
+
+  int(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.raw(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    throw new ConfigError(name, `expected true or false, got "${raw}"`);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+    }
+    return raw as T;
+  }
+
+  list(name: string): string[] {
+    return (this.raw(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  }
+}
+
+function parseApiKeys(r: Reader): { name: string; sha256: string }[] {
+  return r.list('API_KEYS').map((entry) => {
+    const [name, hash, ...rest] = entry.split(':');
+    if (!name || !hash || rest.length > 0 || !/^[0-9a-f]{64}$/i.test(hash)) {
+      throw new ConfigError('API_KEYS', 'expected comma-separated name:sha256hex entries');
+    }
+    return { name, sha256: hash.toLowerCase() };
+  });
+}
+
+function parseModelMap(r: Reader, name: string, fallback: Record<string, string>): Record<string, string> {
+  const entries = r.list(name);
+  if (entries.length === 0) return fallback;
+  const map: Record<string, string> = {};
+  for (const entry of entries) {
+    const [key, value, ...rest] = entry.split('=');
+    if (!key || !value || rest.length > 0) throw new ConfigError(name, 'expected comma-separated name=selector entries');
+    map[key] = value;
+  }
+  return map;
+}
+
+function parseModelLimits(r: Reader): Record<string, Partial<VertexModelLimits>> {
+  const raw = r.raw('VERTEX_MODEL_LIMITS');
+  const defaults: Record<string, Partial<VertexModelLimits>> = {
+    // Documented at 1 and later at 250 instances per call; 100 is what a public test saw work.
+    'gemini-embedding-001': { maxInstancesPerCall: 100 },
+  };
+  if (raw === undefined) return defaults;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('VERTEX_MODEL_LIMITS', 'expected JSON like {"model": {"maxInstancesPerCall": 100}}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('VERTEX_MODEL_LIMITS', 'expected a JSON object keyed by model');
+  }
+  for (const [model, limits] of Object.entries(parsed as Record<string, unknown>)) {
+    if (typeof limits !== 'object' || limits === null) throw new ConfigError('VERTEX_MODEL_LIMITS', `${model}: expected an object`);
+    for (const [key, value] of Object.entries(limits)) {
+      if (!['maxInstancesPerCall', 'maxTokensPerCall', 'maxTokensPerText'].includes(key)) {
+        throw new ConfigError('VERTEX_MODEL_LIMITS', `${model}.${key}: unknown limit`);
+      }
+      if (!Number.isInteger(value) || (value as number) < 1) {
+        throw new ConfigError('VERTEX_MODEL_LIMITS', `${model}.${key}: expected a positive whole number`);
+      }
+    }
+  }
+  return { ...defaults, ...(parsed as Record<string, Partial<VertexModelLimits>>) };
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const r = new Reader(env);
+  const production = r.oneOf('GATEWAY_ENV', ['development', 'production'], env.K_SERVICE ? 'production' : 'development') === 'production';
+  const project = r.optionalString('GOOGLE_CLOUD_PROJECT') ?? r.optionalString('GCLOUD_PROJECT');
+  const modes = r.list('AUTH_MODE').filter((m) => m !== 'none');
+  for (const mode of modes) {
+    if (mode !== 'api_key' && mode !== 'google_id_token') {
+      throw new ConfigError('AUTH_MODE', `must be none, api_key, google_id_token or api_key,google_id_token; got "${mode}"`);
+    }
+  }
+  const allowUnauthenticated = r.bool('ALLOW_UNAUTHENTICATED', !production);
+  if (modes.length === 0 && production && !allowUnauthenticated) {
+    throw new ConfigError('AUTH_MODE', 'is none in production; set AUTH_MODE, or ALLOW_UNAUTHENTICATED=true to serve without auth on purpose');
+  }
+  const apiKeys = parseApiKeys(r);
+  if (modes.includes('api_key') && apiKeys.length === 0) {
+    throw new ConfigError('API_KEYS', 'AUTH_MODE includes api_key but no keys are configured');
+  }
+  const idTokenAudience = r.optionalString('ID_TOKEN_AUDIENCE');
+  if (modes.includes('google_id_token') && !idTokenAudience) {
+    throw new ConfigError('ID_TOKEN_AUDIENCE', 'AUTH_MODE includes google_id_token but no audience is configured');
+  }
+
+  const config: Config = {
+    production,
+    port: r.int('PORT', 8080, 0, 65535),
+    logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warning', 'error'], 'info'),
+    limits: {
+      maxBodyBytes: r.int('MAX_BODY_BYTES', 4 * 1024 * 1024, 1024),
+      maxInputs: r.int('MAX_INPUTS', 1000, 1),
+      maxTextChars: r.int('MAX_TEXT_CHARS', 200_000, 1),
+      requestTimeoutMs: r.int('REQUEST_TIMEOUT_MS', 30_000, 100),
+    },
+    local: {
+      modelDir: path.resolve(r.string('LOCAL_MODEL_DIR', defaultModelDir())),
+      // The bundled int8 model quantizes activations per tensor, so texts sharing a batch shift
+      // each other's vectors; on CPU one text per run measured as fast as sorted batches of 32.
+      maxBatchSize: r.int('LOCAL_MAX_BATCH_SIZE', 1, 1, 1024),
+      maxBatchTokens: r.int('LOCAL_MAX_BATCH_TOKENS', 16_384, 512),
+      maxQueuedTexts: r.int('LOCAL_MAX_QUEUED_TEXTS', 4096, 1),
+      coalesce: r.bool('LOCAL_COALESCE', true),
+      threads: r.int('LOCAL_THREADS', 0, 0, 256),
+    },
+    vertex: {
+      project,
+      location: r.string('VERTEX_LOCATION', 'us-central1'),
+      model: r.string('VERTEX_MODEL', 'text-multilingual-embedding-002'),
+      apiEndpoint: r.optionalString('VERTEX_API_ENDPOINT'),
+      port: r.raw('VERTEX_PORT') === undefined ? null : r.int('VERTEX_PORT', 443, 1, 65535),
+      transport: r.oneOf('VERTEX_TRANSPORT', ['grpc', 'rest'], 'grpc'),
+      insecure: r.bool('VERTEX_INSECURE', false),
+      limits: {
+        maxInstancesPerCall: r.int('VERTEX_MAX_INSTANCES_PER_CALL', 250, 1),
+        maxTokensPerCall: r.int('VERTEX_MAX_TOKENS_PER_CALL', 20_000, 1),
+        maxTokensPerText: r.int('VERTEX_MAX_TOKENS_PER_TEXT', 2048, 1),
+      },
+      modelLimits: parseModelLimits(r),
+      concurrency: r.int('VERTEX_CONCURRENCY', 4, 1, 64),
+      timeoutMs: r.int('VERTEX_TIMEOUT_MS', 10_000, 10),
+      retries: r.int('VERTEX_RETRIES', 3, 0, 20),
+      retryBaseMs: r.int('VERTEX_RETRY_BASE_MS', 200, 1),
+      breakerFailures: r.int('BREAKER_FAILURES', 5, 1),
+      breakerCooldownMs: r.int('BREAKER_COOLDOWN_MS', 30_000, 1),
+    },
+    fallback: r.bool('FALLBACK', true),
+    defaultTask: r.oneOf('DEFAULT_TASK', TASK_TYPES, 'RETRIEVAL_DOCUMENT'),
+    cache: {
+      l1Bytes: r.int('CACHE_L1_BYTES', 64 * 1024 * 1024, 0),
+      store: r.oneOf('CACHE_STORE', ['none', 'firestore', 'redis'], 'none'),
+      ttlSeconds: r.int('CACHE_TTL_SECONDS', 30 * 24 * 3600, 1),
+      timeoutMs: r.int('CACHE_TIMEOUT_MS', 500, 1),
+      redisUrl: r.string('REDIS_URL', 'redis://127.0.0.1:6379'),
+      firestoreCollection: r.string('FIRESTORE_COLLECTION', 'embedding-cache'),
+      firestoreDatabase: r.string('FIRESTORE_DATABASE', '(default)'),
+    },
+    chunking: {
+      overlapTokens: r.int('CHUNK_OVERLAP_TOKENS', 0, 0),
+    },
+    auth: {
+      modes: modes as AuthMode[],
+      allowUnauthenticated,
+      apiKeys,
+      idTokenAudience,
+      allowedPrincipals: r.list('ID_TOKEN_ALLOWED_PRINCIPALS'),
+      corsOrigins: r.list('CORS_ORIGINS'),
+    },
+    openai: {
+      models: parseModelMap(r, 'OPENAI_MODELS', {
+        'text-embedding-3-small': 'auto',
+        'text-embedding-3-large': 'auto',
+        'text-embedding-ada-002': 'auto',
+      }),
+    },
+    batch: {
+      resultsTopic: r.optionalString('RESULTS_TOPIC'),
+      maxItems: r.int('BATCH_MAX_ITEMS', 100_000, 1),
+      // Pub/Sub takes messages up to 10 MB; stay well below it, attributes and JSON included.
+      shardMaxBytes: r.int('BATCH_SHARD_MAX_BYTES', 8 * 1024 * 1024, 1024, 10_000_000),
+      shardMaxItems: r.int('BATCH_SHARD_MAX_ITEMS', 1000, 1),
+      maxAttempts: r.int('BATCH_MAX_ATTEMPTS', 5, 1),
+    },
+  };
+  return config;
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, read once. */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+/** For tests: forget the parsed configuration so the next call reads the environment again. */
+export function resetConfig(): void {
+  cached = undefined;
+}

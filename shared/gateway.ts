@@ -1,0 +1,60 @@
+// The composition root: builds providers (and, as they land, cache and fallback) from the
+// configuration once per process. Nothing heavy happens here; models load on first use.
+import path from 'node:path';
+import { config as readConfig, type Config } from './config.js';
+import { invalid } from './errors.js';
+import { setLogLevel } from './log.js';
+import { readModelFolder } from './model/folder.js';
+import { createLocalProvider } from './providers/local/local.js';
+import { loadLocalRuntime } from './providers/local/runtime.js';
+import type { EmbeddingProvider } from './providers/types.js';
+
+export type LocalProvider = ReturnType<typeof createLocalProvider>;
+
+export interface Gateway {
+  config: Config;
+  local: LocalProvider;
+  /** Null when no Google Cloud project is configured. */
+  vertex: EmbeddingProvider | null;
+  /** What "auto" means: Vertex with the local fallback when configured, else the local model. */
+  resolve(selector: string, allowFallback: boolean): EmbeddingProvider;
+}
+
+export function createGateway(config: Config): Gateway {
+  setLogLevel(config.logLevel);
+  const folder = readModelFolder(config.local.modelDir);
+  const local = createLocalProvider({
+    folder,
+    loadRuntime: () => loadLocalRuntime(folder, config.local.threads),
+    maxBatchSize: config.local.maxBatchSize,
+    maxBatchTokens: config.local.maxBatchTokens,
+    maxQueuedTexts: config.local.maxQueuedTexts,
+    coalesce: config.local.coalesce,
+  });
+  const vertex: EmbeddingProvider | null = null;
+
+  return {
+    config,
+    local,
+    vertex,
+    resolve(selector) {
+      if (selector === 'auto' || selector === 'local' || selector === folder.id || selector === folder.model) return local;
+      if (selector === 'vertex') throw invalid('model', 'Vertex AI is not configured on this gateway (no Google Cloud project); use auto or local');
+      throw invalid('model', `Unknown model "${selector}"; use auto, vertex, local or ${folder.id}`);
+    },
+  };
+}
+
+let current: Gateway | undefined;
+
+export function gateway(): Gateway {
+  current ??= createGateway(readConfig());
+  return current;
+}
+
+/** For tests and tools that build a gateway from their own configuration. */
+export function setGateway(next: Gateway | undefined): void {
+  current = next;
+}
+
+export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');

@@ -1,0 +1,31 @@
+// What /healthz reports: whether the local model is loaded (and, with ?load=1, loads it so a
+// readiness probe can warm an instance), whether Vertex is configured, and its breaker state.
+import type { Gateway } from './gateway.js';
+
+export interface Readiness {
+  status: 'ok' | 'degraded';
+  mode: 'vertex+local' | 'local';
+  local: Record<string, unknown>;
+  vertex: Record<string, unknown>;
+  cache: Record<string, unknown>;
+}
+
+export async function readiness(gw: Gateway, options: { load: boolean }): Promise<Readiness> {
+  let status: Readiness['status'] = 'ok';
+  if (options.load && !gw.local.ready()) {
+    try {
+      await gw.local.tokenize('warm');
+    } catch {
+      status = 'degraded';
+    }
+  }
+  const local = await gw.local.health();
+  const vertex = gw.vertex ? await gw.vertex.health() : { configured: false };
+  return {
+    status,
+    mode: gw.vertex ? 'vertex+local' : 'local',
+    local,
+    vertex,
+    cache: { store: gw.config.cache.store },
+  };
+}

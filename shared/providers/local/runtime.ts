@@ -1,0 +1,88 @@
+// The bundled model, run in-process by transformers.js (onnxruntime-node on CPU). The library
+// is imported on first use only: a route that never embeds locally never pays for it.
+import type { ModelFolder } from '../../model/folder.js';
+
+export interface LocalRuntime {
+  /** Token ids with the model's special tokens, not truncated. */
+  encode(text: string): number[];
+  /** Id that closes a sequence ([SEP] for BERT), kept when a sequence is cut. */
+  endTokenId: number;
+  /** One pooled (not yet normalised) vector per sequence. */
+  infer(sequences: number[][]): Promise<Float32Array[]>;
+}
+
+export interface TokenizerLike {
+  encode(text: string): number[];
+  sep_token_id?: number;
+}
+
+let transformers: Promise<typeof import('@huggingface/transformers')> | undefined;
+
+/** transformers.js, configured to read models from disk only: no hub at build or run time. */
+export function importTransformers(modelsRoot: string): Promise<typeof import('@huggingface/transformers')> {
+  transformers ??= import('@huggingface/transformers').then((lib) => {
+    lib.env.allowRemoteModels = false;
+    lib.env.allowLocalModels = true;
+    lib.env.localModelPath = modelsRoot;
+    return lib;
+  });
+  return transformers.then((lib) => {
+    lib.env.localModelPath = modelsRoot;
+    return lib;
+  });
+}
+
+export async function loadTokenizer(folder: ModelFolder): Promise<TokenizerLike> {
+  const { dirname, basename } = await import('node:path');
+  const lib = await importTransformers(dirname(folder.dir) + '/');
+  return (await lib.AutoTokenizer.from_pretrained(basename(folder.dir))) as unknown as TokenizerLike;
+}
+
+export async function loadLocalRuntime(folder: ModelFolder, threads: number): Promise<LocalRuntime> {
+  const { dirname, basename } = await import('node:path');
+  const lib = await importTransformers(dirname(folder.dir) + '/');
+  const name = basename(folder.dir);
+  const tokenizer = (await lib.AutoTokenizer.from_pretrained(name)) as unknown as TokenizerLike;
+  const model = await lib.AutoModel.from_pretrained(name, {
+    dtype: folder.dtype,
+    device: 'cpu',
+    ...(threads > 0 ? { session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 } } : {}),
+  });
+  const hidden = folder.dimensions;
+
+  async function infer(sequences: number[][]): Promise<Float32Array[]> {
+    const batch = sequences.length;
+    const width = Math.max(...sequences.map((s) => s.length));
+    const ids = new BigInt64Array(batch * width);
+    const mask = new BigInt64Array(batch * width);
+    sequences.forEach((seq, b) => {
+      for (let t = 0; t < seq.length; t++) {
+        ids[b * width + t] = BigInt(seq[t]!);
+        mask[b * width + t] = 1n;
+      }
+    });
+    const dims = [batch, width];
+    const output = await model({
+      input_ids: new lib.Tensor('int64', ids, dims),
+      attention_mask: new lib.Tensor('int64', mask, dims),
+      token_type_ids: new lib.Tensor('int64', new BigInt64Array(batch * width), dims),
+    });
+    const states = output.last_hidden_state.data as Float32Array;
+    return sequences.map((seq, b) => pool(states, b, width, hidden, seq.length, folder.pooling));
+  }
+
+  return { encode: (text) => tokenizer.encode(text), endTokenId: tokenizer.sep_token_id ?? 102, infer };
+}
+
+/** CLS takes the first token's state; mean averages the states of the real (unpadded) tokens. */
+export function pool(states: Float32Array, row: number, width: number, hidden: number, length: number, pooling: 'cls' | 'mean'): Float32Array {
+  const base = row * width * hidden;
+  if (pooling === 'cls') return states.slice(base, base + hidden);
+  const out = new Float32Array(hidden);
+  for (let t = 0; t < length; t++) {
+    const offset = base + t * hidden;
+    for (let h = 0; h < hidden; h++) out[h]! += states[offset + h]!;
+  }
+  for (let h = 0; h < hidden; h++) out[h]! /= length;
+  return out;
+}

@@ -1,0 +1,62 @@
+// What every embedding provider offers. A provider names the model behind every vector it
+// returns: vectors of two models are never comparable, so nothing may mix them silently.
+import type { TaskType } from '../config.js';
+
+export type ProviderName = 'vertex' | 'local';
+
+export interface EmbedInput {
+  text: string;
+  /** Only meaningful with RETRIEVAL_DOCUMENT (Vertex uses it; the local model prepends nothing). */
+  title?: string;
+}
+
+export interface EmbedOptions {
+  task: TaskType;
+  /** Requested output size; undefined means the model's full size. */
+  dimensions?: number;
+  /** When false, a text past the model's token limit is an error instead of being cut. */
+  truncate: boolean;
+  signal?: AbortSignal;
+  /** Epoch milliseconds by which the answer is needed. */
+  deadline?: number;
+}
+
+export interface EmbedVector {
+  values: Float32Array;
+  /** Tokens the model read for this text (after any truncation). */
+  tokens: number;
+  truncated: boolean;
+}
+
+export interface FallbackInfo {
+  used: boolean;
+  reason?: string;
+}
+
+export interface ProviderResult {
+  /** Model id including revision where known; also the cache's model component. */
+  model: string;
+  provider: ProviderName;
+  vectors: EmbedVector[];
+  fallback: FallbackInfo;
+}
+
+export interface ModelInfo {
+  provider: ProviderName;
+  model: string;
+  /** Full output size. */
+  dimensions: number;
+  /** Output sizes the model can honour; a non-Matryoshka model supports only its full size. */
+  supportedDimensions: (dims: number) => boolean;
+  /** Tokens per text the model reads before cutting. */
+  maxTokens: number;
+}
+
+export interface EmbeddingProvider {
+  readonly name: ProviderName;
+  /** The model this provider serves (for a composed provider, the primary's). */
+  info(): ModelInfo;
+  embed(inputs: EmbedInput[], options: EmbedOptions): Promise<ProviderResult>;
+  /** Cheap readiness facts for /healthz. */
+  health(): Promise<Record<string, unknown>>;
+}

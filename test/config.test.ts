@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../shared/config.js';
+
+describe('loadConfig', () => {
+  it('runs on the bundled model alone when no project is configured', () => {
+    const config = loadConfig({});
+    expect(config.vertex.project).toBeNull();
+    expect(config.local.modelDir).toMatch(/models\/bge-small-zh-v1\.5$/);
+    expect(config.port).toBe(8080);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['MAX_INPUTS', '0'],
+    ['LOCAL_COALESCE', 'maybe'],
+    ['CACHE_STORE', 'memcached'],
+    ['DEFAULT_TASK', 'SUMMARIZE'],
+    ['API_KEYS', 'nohash'],
+    ['VERTEX_MODEL_LIMITS', '{"m": {"maxInstances": 3}}'],
+    ['AUTH_MODE', 'password'],
+  ])('stops on a bad %s, naming it', (variable, value) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}:`));
+  });
+
+  it('refuses to serve without auth in production unless told to', () => {
+    expect(() => loadConfig({ GATEWAY_ENV: 'production' })).toThrow(/AUTH_MODE/);
+    expect(loadConfig({ GATEWAY_ENV: 'production', ALLOW_UNAUTHENTICATED: 'true' }).auth.modes).toEqual([]);
+  });
+});
