@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/setup/services.ts'],
     // onnxruntime-node is a native addon: run test files in child processes, not worker threads.
     pool: 'forks',
     maxWorkers: 2,
