@@ -1,0 +1,122 @@
+// Bundles one function with esbuild into its own folder: the code, the model folder when the
+// function can run the bundled model, and a package.json naming only what must stay external.
+import { cp, mkdir, rm, stat, writeFile, readdir } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import type { RouteEntry } from '../../functions/routes.js';
+import { externalPackages, hiddenRuntimeDependencies, manifest, type RootPackage } from './manifest.js';
+
+export interface BundleOptions {
+  root: string;
+  outDir: string;
+  /** Dynamic import() targets become their own chunk files, loaded on first use. */
+  splitting: boolean;
+  minify: boolean;
+  rootPackage: RootPackage;
+  lockVersions: Record<string, string>;
+}
+
+export interface BundleResult {
+  name: string;
+  dir: string;
+  codeBytes: number;
+  modelBytes: number;
+  totalBytes: number;
+  dependencies: Record<string, string>;
+}
+
+export const MODEL_SUBDIR = 'models/bge-small-zh-v1.5';
+
+// transformers.js imports sharp at load time for image inputs and throws when it is falsy. The
+// gateway embeds text only, so a stub that refuses to run keeps sharp's native binaries
+// (libvips) out of every deployment.
+const sharpStub: Plugin = {
+  name: 'sharp-stub',
+  setup(b) {
+    b.onResolve({ filter: /^sharp$/ }, () => ({ path: 'sharp', namespace: 'sharp-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'sharp-stub' }, () => ({
+      contents: 'export default function sharp() { throw new Error("image inputs are not supported by this gateway"); }',
+      loader: 'js',
+    }));
+  },
+};
+
+// Bundled CommonJS code calls require() for Node built-ins; an ESM bundle has none of its own.
+const banner = "import { createRequire as __gatewayCreateRequire } from 'node:module';\nconst require = __gatewayCreateRequire(import.meta.url);";
+
+/** Packages the bundle left external (as bare specifiers), from esbuild's metafile. */
+export function importedExternals(metafile: Metafile): Set<string> {
+  const found = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const imp of output.imports) {
+      if (!imp.external || imp.path.startsWith('node:') || imp.path.startsWith('.')) continue;
+      const parts = imp.path.split('/');
+      if (builtinModules.includes(parts[0]!)) continue;
+      found.add(imp.path.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);
+    }
+  }
+  return found;
+}
+
+/** Packages whose code went into the bundle, from esbuild's metafile. */
+export function bundledPackages(metafile: Metafile): Set<string> {
+  const found = new Set<string>();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//g);
+    if (!match) continue;
+    const last = match[match.length - 1]!.replace(/^node_modules\//, '').replace(/\/$/, '');
+    found.add(last);
+  }
+  return found;
+}
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
+
+export async function bundleFunction(route: RouteEntry, options: BundleOptions): Promise<BundleResult> {
+  const dir = path.join(options.outDir, route.name);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const result = await build({
+    absWorkingDir: options.root,
+    entryPoints: { index: path.join(options.root, 'functions', route.dir, 'index.ts') },
+    outdir: dir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    splitting: options.splitting,
+    // Chunks sit beside index.js: code that finds files relative to itself (shared/config.ts
+    // looks for models/ next to its own file) then works whichever file esbuild puts it in.
+    chunkNames: '[name]-[hash]',
+    minify: options.minify,
+    legalComments: 'linked',
+    external: [...externalPackages],
+    plugins: [sharpStub],
+    banner: { js: banner },
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const metafile = result.metafile!;
+  const needed = new Set(importedExternals(metafile));
+  for (const pkg of bundledPackages(metafile)) for (const dep of hiddenRuntimeDependencies[pkg] ?? []) needed.add(dep);
+  const pkg = manifest(route.name, [...needed], options.rootPackage, options.lockVersions);
+  await writeFile(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+  // Same reason as the repository's .npmrc: onnxruntime-node's postinstall fetches CUDA extras
+  // the CPU runtime never uses; the CPU binaries ship in its package.
+  await writeFile(path.join(dir, '.npmrc'), 'ignore-scripts=true\n');
+  const codeBytes = await folderBytes(dir);
+  let modelBytes = 0;
+  if (route.usesLocalModel) {
+    const modelDir = path.join(dir, MODEL_SUBDIR);
+    await cp(path.join(options.root, MODEL_SUBDIR), modelDir, { recursive: true });
+    modelBytes = await folderBytes(modelDir);
+  }
+  return { name: route.name, dir, codeBytes, modelBytes, totalBytes: codeBytes + modelBytes, dependencies: pkg.dependencies };
+}

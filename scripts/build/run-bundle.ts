@@ -1,0 +1,79 @@
+// Runs a built dist/<function> the way Cloud Functions does: functions-framework from the
+// bundle's own node_modules, --source=<bundle>. For tests and benchmarks, node_modules holds
+// links to only the packages the bundle's package.json names, so an undeclared runtime
+// dependency fails here as it would on deploy.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, symlink } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+
+export async function linkDeclaredDependencies(bundleDir: string, root: string): Promise<string[]> {
+  const pkg = JSON.parse(await readFile(path.join(bundleDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const names = Object.keys(pkg.dependencies);
+  for (const name of names) {
+    const target = path.join(bundleDir, 'node_modules', name);
+    await mkdir(path.dirname(target), { recursive: true });
+    // Node resolves a linked package's own imports from its real path, the root node_modules,
+    // which stands in for the tree npm would install beneath it.
+    await symlink(path.join(root, 'node_modules', name), target, 'dir').catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
+  return names;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningBundle {
+  url: string;
+  child: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts functions-framework on the bundle and resolves once it accepts connections. */
+export async function startBundle(bundleDir: string, target: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunningBundle> {
+  const port = await freePort();
+  const main = path.join(bundleDir, 'node_modules/@google-cloud/functions-framework/build/src/main.js');
+  const child = spawn(process.execPath, [main, `--target=${target}`, `--source=${bundleDir}`, `--port=${port}`], {
+    cwd: bundleDir,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', METADATA_SERVER_DETECTION: 'none', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (chunk) => { out += chunk; });
+  child.stderr!.on('data', (chunk) => { out += chunk; });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${target} exited with ${child.exitCode}:\n${out}`);
+    if (await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('error', () => resolve(false));
+    })) break;
+    if (Date.now() > until) {
+      child.kill('SIGKILL');
+      throw new Error(`${target} did not listen within ${timeoutMs} ms:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
