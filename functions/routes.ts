@@ -15,4 +15,5 @@ export interface RouteEntry {
 export const routes: RouteEntry[] = [
   { name: 'embed', dir: 'embed', kind: 'http', path: '/embed', usesLocalModel: true },
   { name: 'health', dir: 'health', kind: 'http', path: '/healthz', usesLocalModel: true },
+  { name: 'openaiEmbeddings', dir: 'openaiEmbeddings', kind: 'http', path: '/v1/embeddings', usesLocalModel: true },
 ];

@@ -14,6 +14,23 @@ interface BodyParserError extends Error {
 
 let installed = false;
 
+type ErrorFormat = (error: GatewayError) => unknown;
+const formats: { matches: (path: string) => boolean; format: ErrorFormat }[] = [];
+
+/**
+ * A route that speaks another API's error shape (OpenAI) registers it here for the errors the
+ * framework raises before the route runs. Keyed by request path because the dev server shares
+ * one process (and this patch) among every function's Express app.
+ */
+export function useFrameworkErrorFormat(matches: (path: string) => boolean, format: ErrorFormat): void {
+  formats.push({ matches, format });
+}
+
+function formatFor(req: IncomingMessage): ErrorFormat {
+  const path = (req.url ?? '/').split('?')[0]!;
+  return formats.find((f) => f.matches(path))?.format ?? ((error) => error.toJSON());
+}
+
 export function errorFromFramework(err: BodyParserError | undefined): GatewayError {
   if (err === undefined) return new GatewayError('not_found', 'No route here');
   if (err.type === 'entity.parse.failed') return new GatewayError('invalid_request', 'The body is not valid JSON', { field: 'body' });
@@ -38,7 +55,7 @@ export function installFrameworkErrorShape(): void {
       const error = errorFromFramework(err);
       res.statusCode = error.status;
       res.setHeader('content-type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify(error.toJSON()));
+      res.end(JSON.stringify(formatFor(req)(error)));
     });
     return original.call(this, req, res, done);
   };
