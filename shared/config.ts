@@ -23,6 +23,7 @@ export const taskTypes: readonly TaskType[] = TASK_TYPES;
 export type AuthMode = 'api_key' | 'google_id_token';
 export type CacheStoreKind = 'none' | 'firestore' | 'redis';
 export type VertexTransport = 'grpc' | 'rest';
+export type BatchStateStoreKind = 'memory' | 'firestore';
 
 export interface VertexModelLimits {
   maxInstancesPerCall: number;
@@ -100,6 +101,9 @@ export interface Config {
     shardMaxBytes: number;
     shardMaxItems: number;
     maxAttempts: number;
+    /** Where per-shard completion of batch jobs is recorded (survives redelivery to another instance only in firestore). */
+    stateStore: BatchStateStoreKind;
+    stateCollection: string;
   };
 }
 
@@ -310,6 +314,8 @@ export function loadConfig(env: Env = process.env): Config {
       shardMaxBytes: r.int('BATCH_SHARD_MAX_BYTES', 8 * 1024 * 1024, 1024, 10_000_000),
       shardMaxItems: r.int('BATCH_SHARD_MAX_ITEMS', 1000, 1),
       maxAttempts: r.int('BATCH_MAX_ATTEMPTS', 5, 1),
+      stateStore: r.oneOf('BATCH_STATE_STORE', ['memory', 'firestore'], r.raw('CACHE_STORE') === 'firestore' ? 'firestore' : 'memory'),
+      stateCollection: r.string('BATCH_STATE_COLLECTION', 'embedding-batch-jobs'),
     },
   };
   return config;
