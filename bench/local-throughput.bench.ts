@@ -1,0 +1,85 @@
+// The local provider against its floor: onnxruntime-node's InferenceSession.run on the same
+// model file with the same token ids, at 1, 8 and 32 texts per call. The gateway runs one text
+// per inference run by default (LOCAL_MAX_BATCH_SIZE=1, for exact vectors with the int8 graph),
+// so it is compared at its default against raw batches of each size, and also shown with
+// LOCAL_MAX_BATCH_SIZE=32, which pads each call to its longest text as raw batching does.
+import { loadConfig } from '../shared/config.js';
+import { createGateway, type Gateway } from '../shared/gateway.js';
+import { chunks, mixedCorpus } from './lib/corpus.js';
+import { loadRawModel } from './lib/ort-floor.js';
+import { median, medianRatio, summarize } from './lib/stats.js';
+import { fixed, interleave, machineNote, perSecond, ratio, summaryLine, table, timed } from './lib/timing.js';
+
+const TEXTS = Number(process.env.BENCH_TEXTS ?? 128);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const BATCHES = [1, 8, 32];
+
+const texts = mixedCorpus({ count: TEXTS, seed: 42 });
+const local = (maxBatch: number): Gateway['local'] =>
+  createGateway(loadConfig({ LOG_LEVEL: 'error', LOCAL_MAX_BATCH_SIZE: String(maxBatch) })).local;
+const gatewayDefault = local(1);
+const gatewayBatched = local(32);
+const raw = await loadRawModel();
+
+const ids = await Promise.all(texts.map((text) => gatewayDefault.tokenize(text)));
+const lengths = summarize(ids.map((seq) => seq.length));
+const options = { task: 'RETRIEVAL_DOCUMENT' as const, truncate: false };
+
+// Same model, same ids: the floor's CLS vector, normalised, must be the gateway's vector.
+let maxDiff = 0;
+for (const i of [0, 1, 2]) {
+  const [floor] = await raw.run([ids[i]!]);
+  const norm = Math.hypot(...floor!);
+  const { vectors } = await gatewayDefault.embed([{ text: texts[i]! }], options);
+  floor!.forEach((v, h) => (maxDiff = Math.max(maxDiff, Math.abs(v / norm - vectors[0]!.values[h]!))));
+}
+
+async function pass(run: (batch: number[]) => Promise<unknown>, size: number): Promise<number> {
+  const indexes = chunks([...texts.keys()], size);
+  const { ms } = await timed(async () => {
+    for (const batch of indexes) await run(batch);
+  });
+  return perSecond(texts.length, ms);
+}
+
+const contenders = (size: number) => ({
+  raw: () => pass((batch) => raw.run(batch.map((i) => ids[i]!)), size),
+  gatewayDefault: () => pass((batch) => gatewayDefault.embed(batch.map((i) => ({ text: texts[i]! })), options), size),
+  gatewayBatched: () => pass((batch) => gatewayBatched.embed(batch.map((i) => ({ text: texts[i]! })), options), size),
+});
+
+// Warm-up: first runs allocate arenas and page in the model.
+for (const run of Object.values(contenders(8))) await run();
+
+interface Row { raw: number; gatewayDefault: number; gatewayBatched: number; defaultRatio: number; batchedRatio: number }
+const results: Record<number, Row> = {};
+for (const size of BATCHES) {
+  const rounds = await interleave(ROUNDS, contenders(size));
+  results[size] = {
+    raw: median(rounds.raw),
+    gatewayDefault: median(rounds.gatewayDefault),
+    gatewayBatched: median(rounds.gatewayBatched),
+    defaultRatio: medianRatio(rounds.gatewayDefault, rounds.raw),
+    batchedRatio: medianRatio(rounds.gatewayBatched, rounds.raw),
+  };
+}
+
+// The fastest raw batch size is the real floor; the gateway default runs one text per run
+// whatever the call size, so its own batch-1 row is the like-for-like overhead check.
+const bestSize = BATCHES.reduce((best, size) => (results[size]!.raw > results[best]!.raw ? size : best));
+const vsBest = results[32]!.gatewayDefault / results[bestSize]!.raw;
+
+console.log('## local-throughput: local provider vs raw onnxruntime-node\n');
+console.log(`${TEXTS} mixed Chinese/English texts, tokens per text min ${lengths.min} / median ${lengths.median} / max ${lengths.max}; median of ${ROUNDS} interleaved rounds.`);
+console.log(`Texts are handed over in consecutive calls of N texts (raw: one padded run of N; gateway: one embed() call of N, tokenization included).`);
+console.log(`Same model and ids: max |gateway − raw batch-1| = ${maxDiff.toExponential(1)} per component.\n`);
+console.log(table(
+  ['texts per call', 'raw ORT texts/s', 'gateway default (1 text/run) texts/s', 'ratio', 'gateway LOCAL_MAX_BATCH_SIZE=32 texts/s', 'ratio'],
+  BATCHES.map((size) => {
+    const r = results[size]!;
+    return [size, fixed(r.raw), fixed(r.gatewayDefault), ratio(r.defaultRatio), fixed(r.gatewayBatched), ratio(r.batchedRatio)];
+  }),
+));
+console.log(`\nRatios are medians of per-round ratios. Fastest raw floor: batch ${bestSize} at ${fixed(results[bestSize]!.raw)} texts/s; the gateway default at 32 texts per call reaches ${ratio(vsBest)} of it.`);
+console.log(await machineNote(), '(shared machine: other work was running; compare ratios, not absolute numbers)');
+summaryLine(`local-throughput: gateway default = ${ratio(results[32]!.defaultRatio)} raw ORT batch 32 (target ≥0.9×), ${ratio(results[1]!.defaultRatio)} raw ORT batch 1, ${ratio(vsBest)} the fastest raw batch (${bestSize}); LOCAL_MAX_BATCH_SIZE=32 = ${ratio(results[32]!.batchedRatio)} raw batch 32`);
