@@ -236,6 +236,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (modes.includes('google_id_token') && !idTokenAudience) {
     throw new ConfigError('ID_TOKEN_AUDIENCE', 'AUTH_MODE includes google_id_token but no audience is configured');
   }
+  const allowedPrincipals = r.list('ID_TOKEN_ALLOWED_PRINCIPALS');
+  // Anyone with a Google account can mint an ID token for any audience, so an empty list would
+  // admit the whole world: it is refused rather than read as "everyone".
+  if (modes.includes('google_id_token') && allowedPrincipals.length === 0) {
+    throw new ConfigError('ID_TOKEN_ALLOWED_PRINCIPALS', 'AUTH_MODE includes google_id_token but no allowed emails are configured');
+  }
 
   const config: Config = {
     production,
@@ -297,7 +303,7 @@ export function loadConfig(env: Env = process.env): Config {
       allowUnauthenticated,
       apiKeys,
       idTokenAudience,
-      allowedPrincipals: r.list('ID_TOKEN_ALLOWED_PRINCIPALS'),
+      allowedPrincipals,
       corsOrigins: r.list('CORS_ORIGINS'),
     },
     openai: {

@@ -4,7 +4,7 @@ import type { HttpFunction, Request, Response } from '@google-cloud/functions-fr
 import { config } from '../config.js';
 import { GatewayError } from '../errors.js';
 import { log } from '../log.js';
-import { authenticate, type Principal } from '../auth/index.js';
+import { authenticate, WWW_AUTHENTICATE, type Principal } from '../auth/index.js';
 import { applyCors } from './cors.js';
 import { installFrameworkErrorShape } from './framework-errors.js';
 
@@ -63,6 +63,7 @@ export function httpRoute(options: RouteOptions, handler: RouteHandler): HttpFun
         return;
       }
       if (error.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.retryAfterSeconds));
+      if (error.status === 401) res.setHeader('www-authenticate', WWW_AUTHENTICATE);
       res.status(error.status).json(format(error));
     } finally {
       clearTimeout(timer);
