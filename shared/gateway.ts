@@ -2,6 +2,7 @@
 // configuration once per process. Nothing heavy happens here; models load on first use.
 import path from 'node:path';
 import { config as readConfig, type Config } from './config.js';
+import { cacheFromConfig, type EmbeddingCache } from './cache/index.js';
 import { invalid } from './errors.js';
 import { setLogLevel } from './log.js';
 import { readModelFolder } from './model/folder.js';
@@ -16,6 +17,8 @@ export interface Gateway {
   local: LocalProvider;
   /** Null when no Google Cloud project is configured. */
   vertex: EmbeddingProvider | null;
+  /** Vectors already made: L1 in process, L2 (Firestore or Redis) shared by every instance. */
+  cache: EmbeddingCache;
   /** What "auto" means: Vertex with the local fallback when configured, else the local model. */
   resolve(selector: string, allowFallback: boolean): EmbeddingProvider;
 }
@@ -37,6 +40,7 @@ export function createGateway(config: Config): Gateway {
     config,
     local,
     vertex,
+    cache: cacheFromConfig(config),
     resolve(selector) {
       if (selector === 'auto' || selector === 'local' || selector === folder.id || selector === folder.model) return local;
       if (selector === 'vertex') throw invalid('model', 'Vertex AI is not configured on this gateway (no Google Cloud project); use auto or local');
