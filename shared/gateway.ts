@@ -9,6 +9,9 @@ import { readModelFolder } from './model/folder.js';
 import { createLocalProvider } from './providers/local/local.js';
 import { loadLocalRuntime } from './providers/local/runtime.js';
 import type { EmbeddingProvider } from './providers/types.js';
+import { createFallbackProvider } from './providers/fallback.js';
+import { vertexFromConfig } from './providers/vertex/index.js';
+import { isVertexModel } from './providers/vertex/models.js';
 
 export type LocalProvider = ReturnType<typeof createLocalProvider>;
 
@@ -34,16 +37,32 @@ export function createGateway(config: Config): Gateway {
     maxQueuedTexts: config.local.maxQueuedTexts,
     coalesce: config.local.coalesce,
   });
-  const vertex: EmbeddingProvider | null = null;
+  const vertexModels = vertexFromConfig(config);
+  const vertex: EmbeddingProvider | null = vertexModels?.primary ?? null;
+  // Composed once per model so every request shares the model's breaker.
+  const composed = new Map<string, EmbeddingProvider>();
+  const vertexFor = (model: string, allowFallback: boolean): EmbeddingProvider => {
+    const primary = vertexModels!.forModel(model);
+    if (!allowFallback || !config.fallback) return primary;
+    if (!composed.has(model)) composed.set(model, createFallbackProvider(primary, local));
+    return composed.get(model)!;
+  };
 
   return {
     config,
     local,
     vertex,
     cache: cacheFromConfig(config),
-    resolve(selector) {
-      if (selector === 'auto' || selector === 'local' || selector === folder.id || selector === folder.model) return local;
-      if (selector === 'vertex') throw invalid('model', 'Vertex AI is not configured on this gateway (no Google Cloud project); use auto or local');
+    resolve(selector, allowFallback) {
+      if (selector === 'local' || selector === folder.id || selector === folder.model) return local;
+      if (vertexModels) {
+        if (selector === 'auto' || selector === 'vertex') return vertexFor(config.vertex.model, allowFallback);
+        if (vertexModels.isModel(selector)) return vertexFor(selector, allowFallback);
+      }
+      if (selector === 'auto') return local;
+      if (selector === 'vertex' || isVertexModel(selector, config.vertex.model)) {
+        throw invalid('model', 'Vertex AI is not configured on this gateway (no Google Cloud project); use auto or local');
+      }
       throw invalid('model', `Unknown model "${selector}"; use auto, vertex, local or ${folder.id}`);
     },
   };

@@ -1,0 +1,52 @@
+// Fallback as a composed provider (DESIGN.md): the primary answers unless it fails in a way
+// another model may cover (429, 5xx, deadline, breaker open); then the fallback answers and the
+// result says so. A 4xx never falls back: the request itself was wrong.
+import { GatewayError } from '../errors.js';
+import { log } from '../log.js';
+import type { EmbeddingProvider, EmbedInput, EmbedOptions, ProviderResult } from './types.js';
+import { VertexError } from './vertex/errors.js';
+
+export interface FallbackPolicy {
+  /**
+   * Share of the remaining deadline the primary may use, so a hanging primary still leaves the
+   * fallback time to answer.
+   */
+  primaryShare: number;
+}
+
+export const defaultFallbackPolicy: FallbackPolicy = { primaryShare: 0.75 };
+
+/** Header-safe and short: the reason travels in `x-embedding-fallback` too. */
+function reasonOf(error: VertexError): string {
+  return `${error.failure}: ${error.reason}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
+}
+
+export function createFallbackProvider(primary: EmbeddingProvider, fallback: EmbeddingProvider, policy: FallbackPolicy = defaultFallbackPolicy): EmbeddingProvider {
+  return {
+    name: primary.name,
+    info: () => primary.info(),
+    async embed(inputs: EmbedInput[], options: EmbedOptions): Promise<ProviderResult> {
+      const now = Date.now();
+      const primaryDeadline = options.deadline === undefined ? undefined : now + Math.floor((options.deadline - now) * policy.primaryShare);
+      try {
+        return await primary.embed(inputs, { ...options, deadline: primaryDeadline });
+      } catch (error) {
+        if (!(error instanceof VertexError) || !error.fallbackAllowed || options.signal?.aborted) throw error;
+        const reason = reasonOf(error);
+        const target = fallback.info();
+        if (options.dimensions !== undefined && !target.supportedDimensions(options.dimensions)) {
+          // Other-sized vectors would break the caller's index; refuse and say why.
+          throw new GatewayError('invalid_request',
+            `${primary.info().model} is unavailable (${error.failure}) and the fallback model ${target.model} cannot produce ${options.dimensions} dimensions (it makes ${target.dimensions}); retry later, ask for ${target.dimensions}, or send "fallback": false`,
+            { field: 'dimensions', cause: error, detail: { fallback_reason: reason, supported_dimensions: [target.dimensions] } });
+        }
+        log.warn('fallback used', { primary: primary.info().model, fallback: target.model, failure: error.failure, texts: inputs.length });
+        const result = await fallback.embed(inputs, options);
+        return { ...result, fallback: { used: true, reason } };
+      }
+    },
+    async health() {
+      return primary.health();
+    },
+  };
+}

@@ -1,0 +1,142 @@
+// The one place that talks to Vertex AI: the real `@google-cloud/aiplatform` v1
+// PredictionServiceClient, created on first use. The deep import skips the package index, which
+// loads every Vertex service (measured in bench/vertex-cold-start.bench.ts).
+import type { VertexTransport } from '../../config.js';
+
+export interface PredictCall {
+  /** `projects/P/locations/L/publishers/google/models/M` */
+  endpoint: string;
+  instances: Record<string, unknown>[];
+  parameters: Record<string, unknown>;
+}
+
+export interface PredictAnswer {
+  predictions: Record<string, any>[];
+  metadata: Record<string, any> | undefined;
+}
+
+export interface VertexClient {
+  readonly transport: VertexTransport;
+  /** Rejects with the client's own error (a GoogleError with a gRPC `code`) or a timeout. */
+  predict(call: PredictCall, options: { timeoutMs: number; signal?: AbortSignal }): Promise<PredictAnswer>;
+  /** True once the client library has been loaded (for /healthz and the cold-start bench). */
+  loaded(): boolean;
+  close(): Promise<void>;
+}
+
+export interface VertexClientSettings {
+  transport: VertexTransport;
+  location: string;
+  apiEndpoint: string | null;
+  port: number | null;
+  /** Plain text, no credentials: only for a local fake of Vertex. */
+  insecure: boolean;
+  /** An auth client to use instead of Application Default Credentials (tests, tools). */
+  authClient?: unknown;
+}
+
+/** Raised when our own timer gives up on a call; classified as a deadline like DEADLINE_EXCEEDED. */
+export class CallTimeoutError extends Error {
+  readonly code = 4;
+  constructor(timeoutMs: number) {
+    super(`Vertex AI did not answer within ${timeoutMs} ms`);
+    this.name = 'CallTimeoutError';
+  }
+}
+
+type Client = {
+  predict(request: unknown, options: unknown): Promise<[any, ...unknown[]]> & { cancel?: () => void };
+  close(): Promise<void>;
+};
+type Helpers = { toValue(v: unknown): unknown; fromValue(v: unknown): any };
+
+async function loadClient(settings: VertexClientSettings): Promise<{ client: Client; helpers: Helpers }> {
+  const [{ PredictionServiceClient }, helpers] = await Promise.all([
+    import('@google-cloud/aiplatform/build/src/v1/prediction_service_client.js'),
+    import('@google-cloud/aiplatform/build/src/helpers.js'),
+  ]);
+  const apiEndpoint = settings.apiEndpoint ?? `${settings.location}-aiplatform.googleapis.com`;
+  const options: Record<string, unknown> = { apiEndpoint, ...(settings.port ? { port: settings.port } : {}) };
+  let gaxInstance: unknown;
+  if (settings.transport === 'rest') {
+    // The fallback build of google-gax speaks HTTP/1.1 + JSON and never loads gRPC.
+    gaxInstance = await import('google-gax/fallback').then((m: any) => m.default ?? m);
+    options.fallback = true;
+    if (settings.insecure) options.protocol = 'http';
+  } else if (settings.insecure) {
+    const gax: any = await import('google-gax');
+    options.sslCreds = (gax.default ?? gax).grpc.credentials.createInsecure();
+  }
+  if (settings.authClient) {
+    options.authClient = settings.authClient;
+  } else if (settings.insecure) {
+    // With no auth client the REST mode looks up ADC, and its rejection can crash the process.
+    const { PassThroughClient } = await import('google-auth-library');
+    options.authClient = new PassThroughClient();
+  } else {
+    const { GoogleAuth } = await import('google-auth-library');
+    options.auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
+  }
+  const client = new PredictionServiceClient(options as any, gaxInstance as any) as unknown as Client;
+  return { client, helpers: helpers as unknown as Helpers };
+}
+
+export function createVertexClient(settings: VertexClientSettings): VertexClient {
+  let loading: Promise<{ client: Client; helpers: Helpers }> | undefined;
+  let ready = false;
+
+  function get() {
+    loading ??= loadClient(settings).then((loaded) => {
+      ready = true;
+      return loaded;
+    }, (error) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  }
+
+  return {
+    transport: settings.transport,
+    loaded: () => ready,
+    async predict(call, { timeoutMs, signal }) {
+      const { client, helpers } = await get();
+      signal?.throwIfAborted();
+      const pending = client.predict(
+        { endpoint: call.endpoint, instances: call.instances.map((i) => helpers.toValue(i)), parameters: helpers.toValue(call.parameters) },
+        // Retries are ours (retry.ts): the library's own would hide attempts from the breaker.
+        { timeout: timeoutMs, maxRetries: 0 },
+      );
+      let timer: NodeJS.Timeout | undefined;
+      let onAbort: (() => void) | undefined;
+      try {
+        const [response] = await Promise.race([
+          pending,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+              pending.cancel?.();
+              reject(new CallTimeoutError(timeoutMs));
+            }, timeoutMs);
+            onAbort = () => {
+              pending.cancel?.();
+              reject(signal!.reason);
+            };
+            signal?.addEventListener('abort', onAbort, { once: true });
+          }),
+        ]);
+        return {
+          predictions: (response.predictions ?? []).map((p: unknown) => helpers.fromValue(p)),
+          metadata: response.metadata ? helpers.fromValue(response.metadata) : undefined,
+        };
+      } finally {
+        clearTimeout(timer);
+        if (onAbort) signal?.removeEventListener('abort', onAbort);
+        // A cancelled or timed-out call rejects later; nobody waits for it any more.
+        (pending as Promise<unknown>).catch(() => {});
+      }
+    },
+    async close() {
+      if (loading) await (await loading).client.close();
+    },
+  };
+}

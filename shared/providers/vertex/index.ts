@@ -1,0 +1,44 @@
+// Builds the Vertex providers from configuration: one per model asked for (the configured one,
+// or another known model named by a caller, e.g. in a `:predict` path), all sharing one client.
+import type { Config } from '../../config.js';
+import { createBreaker } from './breaker.js';
+import { createVertexClient, type VertexClient } from './client.js';
+import { isVertexModel } from './models.js';
+import { createVertexProvider, type VertexProvider } from './vertex.js';
+
+export interface VertexRegistry {
+  /** The configured model (VERTEX_MODEL). */
+  primary: VertexProvider;
+  isModel(id: string): boolean;
+  forModel(model: string): VertexProvider;
+  client: VertexClient;
+}
+
+export function vertexFromConfig(config: Config, client?: VertexClient): VertexRegistry | null {
+  const settings = config.vertex;
+  if (!settings.project) return null;
+  const project = settings.project;
+  const shared = client ?? createVertexClient(settings);
+  const providers = new Map<string, VertexProvider>();
+  const forModel = (model: string) => {
+    let provider = providers.get(model);
+    if (!provider) {
+      provider = createVertexProvider({
+        client: shared,
+        project,
+        location: settings.location,
+        model,
+        limits: { ...settings.limits, ...settings.modelLimits[model] },
+        concurrency: settings.concurrency,
+        timeoutMs: settings.timeoutMs,
+        retries: settings.retries,
+        retryBaseMs: settings.retryBaseMs,
+        // Quotas are per base model, so each model gets its own breaker.
+        breaker: createBreaker({ failures: settings.breakerFailures, cooldownMs: settings.breakerCooldownMs }),
+      });
+      providers.set(model, provider);
+    }
+    return provider;
+  };
+  return { primary: forModel(settings.model), isModel: (id) => isVertexModel(id, settings.model), forModel, client: shared };
+}
