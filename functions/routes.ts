@@ -16,4 +16,5 @@ export const routes: RouteEntry[] = [
   { name: 'embed', dir: 'embed', kind: 'http', path: '/embed', usesLocalModel: true },
   { name: 'health', dir: 'health', kind: 'http', path: '/healthz', usesLocalModel: true },
   { name: 'openaiEmbeddings', dir: 'openaiEmbeddings', kind: 'http', path: '/v1/embeddings', usesLocalModel: true },
+  { name: 'embedBatch', dir: 'embedBatch', kind: 'event', path: '/projects/{project}/topics/{topic}', usesLocalModel: true },
 ];

@@ -1,0 +1,83 @@
+// Embeds one shard's items with every model the job names, through the same pipeline as the
+// HTTP routes. An item the models cannot take becomes an error for that item alone; any other
+// failure propagates to the caller, which decides between redelivery and a job error.
+import { GatewayError, invalid, tooLarge } from '../errors.js';
+import type { Gateway } from '../gateway.js';
+import type { EmbedRequest, RequestItem } from '../embedding/request.js';
+import { embedRequest, type EmbedOutcome } from '../embedding/service.js';
+import { toBase64 } from '../vectors.js';
+import { failedItemIndex } from './failures.js';
+import type { BatchItem, BatchJob } from './job.js';
+import type { Shard } from './plan.js';
+import type { ItemError, ItemResult, ModelUsed } from './results.js';
+
+export interface ShardOutcome {
+  items: ItemResult[];
+  models: ModelUsed[];
+}
+
+function checkText(item: BatchItem, maxChars: number): GatewayError | undefined {
+  const field = `items[${item.index}].text`;
+  if (item.text.trim() === '') return invalid(field, `${field} is empty`);
+  if (item.text.length > maxChars) return tooLarge(field, `${field} has ${item.text.length} characters; the limit is ${maxChars}`);
+  return undefined;
+}
+
+const itemError = (error: GatewayError, index: number): ItemError => ({
+  type: error.type,
+  message: error.message,
+  // Providers name the position as inputs[k]; the job calls it items[k].
+  field: error.field?.replace(/^inputs\[\d+\]/, `items[${index}]`) ?? `items[${index}]`,
+});
+
+/** Embeds with one model, peeling off items the model refuses one at a time (they are rare). */
+async function embedWithModel(gw: Gateway, job: BatchJob, selector: string, items: BatchItem[], errors: Map<number, ItemError>, chunk: number) {
+  const vectors = new Map<number, Float32Array>();
+  let outcome: EmbedOutcome | undefined;
+  for (let start = 0; start < items.length; start += chunk) {
+    let batch: RequestItem[] = items.slice(start, start + chunk).map(({ index, text, title }) => ({ index, text, ...(title !== undefined ? { title } : {}) }));
+    while (batch.length > 0) {
+      const request: EmbedRequest = {
+        items: batch, task: job.task, dimensions: job.dimensions, truncate: job.truncate,
+        longText: 'truncate', model: selector, fallback: job.fallback, encoding: job.encoding,
+      };
+      try {
+        outcome = await embedRequest(gw, request);
+        outcome.items.forEach((item) => vectors.set(item.index, item.values));
+        break;
+      } catch (error) {
+        const index = failedItemIndex(error);
+        if (index === undefined || !batch.some((item) => item.index === index)) throw error;
+        errors.set(index, itemError(error as GatewayError, index));
+        batch = batch.filter((item) => item.index !== index);
+      }
+    }
+  }
+  return { vectors, outcome };
+}
+
+export async function embedShard(gw: Gateway, job: BatchJob, shard: Shard, chunk: number): Promise<ShardOutcome> {
+  const shardItems = job.items.slice(shard.start, shard.end);
+  const errors = new Map<number, ItemError>();
+  for (const item of shardItems) {
+    const problem = checkText(item, gw.config.limits.maxTextChars);
+    if (problem) errors.set(item.index, itemError(problem, item.index));
+  }
+  const perModel: { model: string; vectors: Map<number, Float32Array> }[] = [];
+  const models: ModelUsed[] = [];
+  for (const selector of job.models) {
+    const { vectors, outcome } = await embedWithModel(gw, job, selector, shardItems.filter((item) => !errors.has(item.index)), errors, chunk);
+    if (!outcome) continue;
+    perModel.push({ model: outcome.model, vectors });
+    models.push({ selector, model: outcome.model, provider: outcome.provider, fallback: outcome.fallback });
+  }
+  const encode = (values: Float32Array) => (job.encoding === 'base64' ? toBase64(values) : Array.from(values));
+  const items = shardItems.map((item): ItemResult => {
+    const error = errors.get(item.index);
+    if (error) return { id: item.id, error };
+    const vectors: Record<string, number[] | string> = {};
+    for (const { model, vectors: byIndex } of perModel) vectors[model] = encode(byIndex.get(item.index)!);
+    return { id: item.id, vectors };
+  });
+  return { items, models };
+}

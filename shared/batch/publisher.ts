@@ -1,0 +1,44 @@
+// Publishes result messages to the results topic. @google-cloud/pubsub loads on first publish,
+// so HTTP-only instances never pay for it.
+import { GatewayError } from '../errors.js';
+import type { ResultMessage } from './results.js';
+import { projectOfTopic } from './store.js';
+
+export interface ResultPublisher {
+  /** Resolves once Pub/Sub has the message; rejects when it could not take it (transient). */
+  publish(message: ResultMessage): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class PublishError extends GatewayError {
+  constructor(cause: unknown) {
+    super('upstream', `Publishing results failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+export function createPubSubPublisher(topicName: string, defaultProject?: string): ResultPublisher {
+  type Topic = import('@google-cloud/pubsub').Topic;
+  let topic: Promise<{ topic: Topic; close: () => Promise<void> }> | undefined;
+  const get = () => {
+    topic ??= import('@google-cloud/pubsub').then(({ PubSub }) => {
+      const projectId = projectOfTopic(topicName) ?? defaultProject;
+      const client = new PubSub(projectId ? { projectId } : {});
+      // One message per publish call: shards are megabytes each and are published one at a time.
+      const t = client.topic(topicName, { batching: { maxMessages: 1, maxMilliseconds: 0 } });
+      return { topic: t, close: () => client.close() };
+    });
+    return topic;
+  };
+  return {
+    async publish(message) {
+      try {
+        await (await get()).topic.publishMessage({ data: message.data, attributes: message.attributes });
+      } catch (error) {
+        throw new PublishError(error);
+      }
+    },
+    async close() {
+      if (topic) await (await topic).close();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// Result messages: one per shard, or one per rejected job. Their ids are built from the job id
+// and the shard number only, so a republished shard carries the id its first copy had.
+import type { GatewayError } from '../errors.js';
+import type { FallbackInfo, ProviderName } from '../providers/types.js';
+import type { BatchJob } from './job.js';
+import type { Shard, ShardPlan } from './plan.js';
+
+export interface ItemError {
+  type: string;
+  message: string;
+  field?: string;
+}
+
+export type ItemResult =
+  | { id: string; vectors: Record<string, number[] | string> }
+  | { id: string; error: ItemError };
+
+export interface ModelUsed {
+  /** What the job asked for ("vertex", "local", ...). */
+  selector: string;
+  model: string;
+  provider: ProviderName;
+  fallback: FallbackInfo;
+}
+
+export interface ResultMessage {
+  data: Buffer;
+  attributes: Record<string, string>;
+}
+
+export const resultId = (jobId: string, shard: number | 'error') => `${jobId}#${shard}`;
+
+// Pub/Sub attribute values hold at most 1024 bytes.
+const attr = (value: string) => (Buffer.byteLength(value) <= 1024 ? value : Buffer.from(value).subarray(0, 1024).toString('utf8').replace(/\uFFFD+$/, ''));
+
+export function shardMessage(job: BatchJob, plan: ShardPlan, shard: Shard, items: ItemResult[], models: ModelUsed[]): ResultMessage {
+  const id = resultId(job.jobId, shard.index);
+  const errors = items.filter((item) => 'error' in item).length;
+  const modelIds = [...new Set(models.map((m) => m.model))];
+  const body = {
+    job_id: job.jobId,
+    result_id: id,
+    shard: shard.index,
+    shards: plan.shards.length,
+    models: models.map(({ selector, model, provider, fallback }) => ({ selector, model, provider, fallback })),
+    items,
+  };
+  return {
+    data: Buffer.from(JSON.stringify(body)),
+    attributes: {
+      kind: 'items',
+      job_id: job.jobId,
+      result_id: id,
+      shard: String(shard.index),
+      shards: String(plan.shards.length),
+      items: String(items.length),
+      errors: String(errors),
+      ...(modelIds.length > 0 ? { model: attr(modelIds.join(',')) } : {}),
+    },
+  };
+}
+
+/** The whole job was refused (malformed, schema violation, job_id reused): nothing will be embedded. */
+export function jobErrorMessage(jobId: string | undefined, messageId: string, error: GatewayError): ResultMessage {
+  const key = jobId ?? `message-${messageId}`;
+  const id = resultId(key, 'error');
+  const body = {
+    job_id: jobId ?? null,
+    result_id: id,
+    source_message_id: messageId,
+    error: { type: error.type, message: error.message, ...(error.field ? { field: error.field } : {}) },
+    items: [],
+  };
+  return {
+    data: Buffer.from(JSON.stringify(body)),
+    attributes: {
+      kind: 'job_error',
+      ...(jobId ? { job_id: jobId } : {}),
+      result_id: id,
+      source_message_id: attr(messageId),
+      items: '0',
+      errors: '1',
+    },
+  };
+}

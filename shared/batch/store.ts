@@ -1,0 +1,45 @@
+// Where a job's completed shards are recorded before its message is acked, so a redelivered
+// job publishes only what was not published yet. In memory for one process (the embedded
+// default); Firestore when redeliveries may land on another instance.
+import type { Config } from '../config.js';
+import { createFirestoreStore } from './firestore-store.js';
+import { createMemoryStore } from './memory-store.js';
+
+export interface JobStart {
+  /** Deliveries of this job seen so far, this one included. */
+  attempts: number;
+  /** Shards already published and recorded. */
+  done: Set<number>;
+  /** The job id was recorded for a job with other content. */
+  conflict: boolean;
+}
+
+export interface JobKey {
+  jobId: string;
+  contentHash: string;
+  planHash: string;
+}
+
+export interface CompletionStore {
+  readonly kind: string;
+  /** Counts a delivery and returns what earlier deliveries finished. A changed plan forgets them. */
+  begin(key: JobKey): Promise<JobStart>;
+  /** Records a shard as published; called after the publish succeeded and before the ack. */
+  markDone(key: JobKey, shard: number, items: number): Promise<void>;
+}
+
+export function createCompletionStore(config: Config): CompletionStore {
+  if (config.batch.stateStore === 'firestore') {
+    return createFirestoreStore({
+      collection: config.batch.stateCollection,
+      databaseId: config.cache.firestoreDatabase,
+      projectId: config.vertex.project ?? projectOfTopic(config.batch.resultsTopic),
+    });
+  }
+  return createMemoryStore();
+}
+
+/** "projects/P/topics/T" names its project; a short topic name does not. */
+export function projectOfTopic(topic: string | null): string | undefined {
+  return topic?.match(/^projects\/([^/]+)\/topics\//)?.[1];
+}
