@@ -1,0 +1,62 @@
+// 32 concurrent single-text HTTP requests through the dev server, with the local model's shared
+// queue on (LOCAL_COALESCE=true, the default) and off (each request runs its own inference at
+// once, beside the others). Both servers run at the same time in their own processes, idle while
+// the other is measured; rounds alternate between them, and every round sends texts neither
+// server has seen (the cache, where present, is off), so each round measures the model.
+import { chunks, mixedCorpus } from './lib/corpus.js';
+import { postEmbed, spawnDevServer, type ServerProcess } from './lib/server-process.js';
+import { median, medianRatio, p50, p99 } from './lib/stats.js';
+import { fixed, machineNote, perSecond, ratio, summaryLine, table, timed } from './lib/timing.js';
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const WARMUP = 2;
+
+const modes = { on: 'true', off: 'false' } as const;
+type Mode = keyof typeof modes;
+const rounds = chunks(mixedCorpus({ count: CONCURRENCY * (ROUNDS + WARMUP), seed: 7 }), CONCURRENCY);
+
+interface Round { requestsPerSecond: number; latencies: number[]; failed: number }
+
+async function round(server: ServerProcess, texts: string[]): Promise<Round> {
+  const latencies: number[] = [];
+  let failed = 0;
+  const { ms } = await timed(() => Promise.all(texts.map(async (text) => {
+    const { ms: latency, value } = await timed(() => postEmbed(server.url, [text]));
+    if (value.status === 200) latencies.push(latency);
+    else failed++;
+  })));
+  return { requestsPerSecond: perSecond(texts.length, ms), latencies, failed };
+}
+
+const servers = {} as Record<Mode, ServerProcess>;
+const results: Record<Mode, Round[]> = { on: [], off: [] };
+try {
+  for (const mode of Object.keys(modes) as Mode[]) {
+    servers[mode] = await spawnDevServer('node --import tsx', { LOCAL_COALESCE: modes[mode], CACHE_L1_BYTES: '0' });
+  }
+  for (let r = 0; r < rounds.length; r++) {
+    const order: Mode[] = r % 2 === 0 ? ['on', 'off'] : ['off', 'on'];
+    for (const mode of order) {
+      const result = await round(servers[mode], rounds[r]!);
+      if (r >= WARMUP) results[mode].push(result);
+    }
+  }
+} finally {
+  await Promise.all(Object.values(servers).map((s) => s.stop()));
+}
+
+const rps = (mode: Mode) => results[mode].map((r) => r.requestsPerSecond);
+const all = (mode: Mode) => results[mode].flatMap((r) => r.latencies);
+const failed = (mode: Mode) => results[mode].reduce((sum, r) => sum + r.failed, 0);
+const gain = medianRatio(rps('on'), rps('off'));
+
+console.log(`## coalescing: ${CONCURRENCY} concurrent single-text POST /embed, LOCAL_COALESCE on vs off\n`);
+console.log(`Dev server (functions-framework per route) in its own process per mode, default LOCAL_MAX_BATCH_SIZE=1; ${ROUNDS} measured rounds after ${WARMUP} warm-up rounds, alternating modes; fresh mixed zh/en texts every round.\n`);
+console.log(table(['LOCAL_COALESCE', 'requests/s (median)', 'latency p50 ms', 'latency p99 ms', 'non-200 answers'], (['on', 'off'] as Mode[]).map((mode) => [
+  modes[mode], fixed(median(rps(mode))), fixed(p50(all(mode)), 0), fixed(p99(all(mode)), 0), failed(mode),
+])));
+console.log(`\nPer-round requests/s, on: ${rps('on').map((v) => fixed(v, 0)).join(', ')}; off: ${rps('off').map((v) => fixed(v, 0)).join(', ')}`);
+console.log(`Coalescing on / off (median of per-round ratios): ${ratio(gain)}`);
+console.log(await machineNote(), '(shared machine: other work was running; compare ratios, not absolute numbers)');
+summaryLine(`coalescing: ${CONCURRENCY} concurrent single-text requests, coalescing on = ${ratio(gain)} requests/s of off (target ≥3×); p99 latency ${fixed(p99(all('on')), 0)} ms on vs ${fixed(p99(all('off')), 0)} ms off`);
