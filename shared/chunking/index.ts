@@ -1,0 +1,42 @@
+// The chunker for a model folder: its own tokenizer (tokenizer.json, loaded locally), counted
+// piece by piece. Loaded once per folder, on first use.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readModelFolder } from '../model/folder.js';
+import { loadTokenizer } from '../providers/local/runtime.js';
+import { chunkText, type Chunk, type ChunkOptions } from './chunker.js';
+import { createTokenCounter, type PieceTokenizer, type TokenCounter } from './counter.js';
+
+export type { Chunk, ChunkOptions } from './chunker.js';
+
+export interface Chunker {
+  /** The model whose tokens are counted, id@revision. */
+  model: string;
+  counter: TokenCounter;
+  chunk(text: string, options: ChunkOptions): Chunk[];
+}
+
+const loaded = new Map<string, Promise<Chunker>>();
+
+/** Piece-wise counting is exact only for BERT's normalizer, pre-tokenizer and WordPiece. */
+function assertBertTokenizer(dir: string): void {
+  const spec = JSON.parse(readFileSync(path.join(dir, 'tokenizer.json'), 'utf8'));
+  const ok = spec.normalizer?.type === 'BertNormalizer' && spec.normalizer.clean_text !== false
+    && spec.normalizer.handle_chinese_chars !== false && spec.pre_tokenizer?.type === 'BertPreTokenizer' && spec.model?.type === 'WordPiece';
+  if (!ok) throw new Error(`LOCAL_MODEL_DIR: chunking needs a BERT WordPiece tokenizer; ${dir}/tokenizer.json is another kind`);
+}
+
+export function chunkerFor(modelDir: string): Promise<Chunker> {
+  let chunker = loaded.get(modelDir);
+  if (!chunker) {
+    chunker = (async () => {
+      const folder = readModelFolder(modelDir);
+      assertBertTokenizer(folder.dir);
+      const counter = createTokenCounter((await loadTokenizer(folder)) as unknown as PieceTokenizer);
+      return { model: folder.model, counter, chunk: (text: string, options: ChunkOptions) => chunkText(text, options, counter) };
+    })();
+    chunker.catch(() => loaded.delete(modelDir));
+    loaded.set(modelDir, chunker);
+  }
+  return chunker;
+}
