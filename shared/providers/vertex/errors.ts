@@ -52,11 +52,30 @@ export function breakerOpen(retryAfterMs: number): VertexError {
     { status: 503, retryAfterSeconds: seconds });
 }
 
+const codeByName: Record<string, number> = Object.fromEntries(Object.entries(grpcNames).map(([code, name]) => [name, Number(code)]));
+const codeByHttp: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 409: 10, 412: 9, 429: 8, 499: 1, 500: 13, 501: 12, 503: 14, 504: 4 };
+
+/**
+ * Under the REST transport the auth client's fetch throws an HTTP error whose message is
+ * Google's JSON error body; read the status name and message back out of it.
+ */
+function fromHttpError(status: number, message: string): { code: number; message: string } {
+  try {
+    const body = JSON.parse(message) as { error?: { message?: string; status?: string } };
+    const name = body.error?.status;
+    return { code: (name ? codeByName[name] : undefined) ?? codeByHttp[status] ?? (status >= 500 ? 2 : 3), message: body.error?.message ?? message };
+  } catch {
+    return { code: codeByHttp[status] ?? (status >= 500 ? 2 : 3), message };
+  }
+}
+
 export function classify(err: unknown): VertexError {
   if (err instanceof VertexError) return err;
-  const e = err as { code?: unknown; details?: unknown; message?: unknown; name?: string };
-  const code = typeof e?.code === 'number' ? e.code : undefined;
-  const raw = typeof e?.details === 'string' && e.details ? e.details : typeof e?.message === 'string' ? e.message : String(err);
+  const e = err as { code?: unknown; details?: unknown; message?: unknown; status?: unknown; response?: { status?: unknown } };
+  let code = typeof e?.code === 'number' ? e.code : undefined;
+  let raw = typeof e?.details === 'string' && e.details ? e.details : typeof e?.message === 'string' ? e.message : String(err);
+  const httpStatus = typeof e?.status === 'number' ? e.status : typeof e?.response?.status === 'number' ? e.response.status : code !== undefined && code >= 100 ? code : undefined;
+  if (httpStatus !== undefined && (code === undefined || code >= 100)) ({ code, message: raw } = fromHttpError(httpStatus, raw));
   // gRPC messages arrive as "8 RESOURCE_EXHAUSTED: Quota exceeded ..."; keep one status prefix.
   const message = raw.replace(/^\d+ [A-Z_]+: /, '');
   const reason = (name: string) => `${name}: ${message}`;
