@@ -1,0 +1,192 @@
+// embedBatch end to end: the real Pub/Sub emulator pushes job messages to the real
+// functions-framework (dev server), results are pulled from the results topic.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchDeps, resetBatchDeps } from '../../shared/batch/handler.js';
+import { createPubSubPublisher } from '../../shared/batch/publisher.js';
+import { gateway } from '../../shared/gateway.js';
+import { withFaults } from '../helpers/faults.js';
+import { PubSubFixture, sampleTexts, sleep, uniquePrefix, type Collector } from '../helpers/pubsub.js';
+import { postJson, startTestServer } from '../helpers/server.js';
+
+const SHARD_ITEMS = 300;
+const MAX_ATTEMPTS = 3;
+const fx = new PubSubFixture(uniquePrefix('b6fn'));
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let results: Collector;
+
+beforeAll(async () => {
+  const resultsTopic = await fx.topic('results');
+  results = await fx.collect(resultsTopic);
+  server = await startTestServer({
+    RESULTS_TOPIC: fx.topicPath('results'),
+    BATCH_SHARD_MAX_ITEMS: String(SHARD_ITEMS),
+    BATCH_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+    BATCH_STATE_STORE: 'memory',
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await fx.cleanup();
+});
+
+/** A fresh jobs topic pushed to the dev server, and the function's dependencies reset. */
+async function jobsTopic(name: string, deadLetter?: { maxDeliveryAttempts: number }) {
+  resetBatchDeps();
+  const topic = await fx.topic(name);
+  const dlq = deadLetter ? await fx.topic(`${name}-dlq`) : undefined;
+  const dlqCollector = dlq ? await fx.collect(dlq, `${name}-dlq-pull`) : undefined;
+  await fx.push(topic, server.url, dlq ? { deadLetterTopic: dlq, maxDeliveryAttempts: deadLetter!.maxDeliveryAttempts } : {});
+  return { topic, dlqCollector };
+}
+
+const job = (jobId: string, texts: string[], extra: Record<string, unknown> = {}) => ({
+  job_id: jobId,
+  items: texts.map((text, i) => ({ id: `${jobId}-item-${i}`, text })),
+  ...extra,
+});
+
+function countById(items: { id: string }[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item.id, (counts.get(item.id) ?? 0) + 1);
+  return counts;
+}
+
+describe('embedBatch', () => {
+  it('answers a 1,000-item job with every id exactly once, vectors equal to /embed', async () => {
+    const { topic } = await jobsTopic('big');
+    const texts = sampleTexts(1000);
+    await fx.publishJob(topic, job('big-1', texts, { task: 'RETRIEVAL_DOCUMENT' }));
+    const reference = await postJson(`${server.url}/embed`, { inputs: texts, task: 'RETRIEVAL_DOCUMENT' });
+    expect(reference.status).toBe(200);
+    await results.untilItems('big-1', 1000);
+    await sleep(1000);
+
+    const messages = results.forJob('big-1');
+    expect(messages.map((m) => m.attributes.shard).sort()).toEqual(['0', '1', '2', '3']);
+    for (const m of messages) {
+      expect(m.attributes).toMatchObject({ kind: 'items', job_id: 'big-1', shards: '4', errors: '0', model: reference.json.model });
+      expect(m.attributes.result_id).toBe(`big-1#${m.attributes.shard}`);
+      expect(Number(m.attributes.items)).toBe(m.body.items.length);
+      expect(m.body.models).toEqual([{ selector: 'auto', model: reference.json.model, provider: 'local', fallback: { used: false } }]);
+    }
+    const items = results.items('big-1');
+    const counts = countById(items);
+    expect(items).toHaveLength(1000);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    const byId = new Map(items.map((item) => [item.id, item]));
+    texts.forEach((_, i) => {
+      expect(byId.get(`big-1-item-${i}`).vectors).toEqual({ [reference.json.model]: reference.json.embeddings[i].values });
+    });
+  });
+
+  it('survives a provider failure on the first attempt: redelivered, earlier shards not republished', async () => {
+    const texts = sampleTexts(2 * SHARD_ITEMS, 5000);
+    let failures = 0;
+    const calls: string[] = [];
+    const { topic } = await jobsTopic('flaky');
+    resetBatchDeps({
+      ...batchDeps(),
+      gateway: withFaults(gateway(), (inputs) => {
+        calls.push(inputs[0]!.text);
+        // Shard 1 fails the first time; shard 0 has been published by then.
+        if (inputs[0]!.text === texts[SHARD_ITEMS] && failures === 0) return ++failures > 0;
+        return false;
+      }),
+    });
+    await fx.publishJob(topic, job('flaky-1', texts));
+    await results.untilItems('flaky-1', texts.length);
+    await sleep(1500);
+
+    expect(failures).toBe(1);
+    expect(calls.filter((t) => t === texts[0])).toHaveLength(1);
+    expect(calls.filter((t) => t === texts[SHARD_ITEMS])).toHaveLength(2);
+    expect(results.forJob('flaky-1').map((m) => m.attributes.shard).sort()).toEqual(['0', '1']);
+    const counts = countById(results.items('flaky-1'));
+    expect(counts.size).toBe(texts.length);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('answers a malformed message with one error result, acks it, and serves the next job', async () => {
+    const { topic } = await jobsTopic('malformed');
+    const badId = await fx.publishJob(topic, '{"job_id": "bad-json", "items": [');
+    await fx.publishJob(topic, { job_id: 'bad-schema', items: [{ id: 'a' }] });
+    await fx.publishJob(topic, job('after-bad', ['坏消息之后的好任务', 'a good job after the bad ones']));
+    await results.untilItems('after-bad', 2);
+    await results.until(() => results.forJob('bad-schema').length > 0);
+    await sleep(4000); // a nacked message would be back within the 1-2 s retry backoff
+
+    const badJson = results.messages.filter((m) => m.attributes.source_message_id === badId);
+    expect(badJson).toHaveLength(1);
+    expect(badJson[0]!.attributes).toMatchObject({ kind: 'job_error', result_id: `message-${badId}#error`, items: '0' });
+    expect(badJson[0]!.body.error).toMatchObject({ type: 'invalid_request', field: 'body' });
+    expect(badJson[0]!.body.job_id).toBeNull();
+
+    const badSchema = results.forJob('bad-schema');
+    expect(badSchema).toHaveLength(1);
+    expect(badSchema[0]!.body.error).toMatchObject({ type: 'invalid_request', field: 'items[0].text' });
+
+    const good = results.items('after-bad');
+    expect(good).toHaveLength(2);
+    expect(good.every((item) => (Object.values(item.vectors)[0] as number[]).length === 512)).toBe(true);
+  });
+
+  it('gives an item that cannot be embedded its own error and embeds the rest', async () => {
+    const { topic } = await jobsTopic('itemerr');
+    const texts = ['第一条没问题', '长'.repeat(600), '   ', 'the last one is fine', 'x'.repeat(300_000)];
+    await fx.publishJob(topic, job('itemerr-1', texts, { truncate: false }));
+    await results.untilItems('itemerr-1', texts.length);
+    const [message] = results.forJob('itemerr-1');
+    expect(message!.attributes).toMatchObject({ items: '5', errors: '3' });
+    const items = message!.body.items;
+    expect(items.map((i: any) => i.id)).toEqual(texts.map((_, i) => `itemerr-1-item-${i}`));
+    expect(items[0].vectors).toBeDefined();
+    expect(items[3].vectors).toBeDefined();
+    expect(items[1].error).toMatchObject({ type: 'invalid_request', field: 'items[1]' });
+    expect(items[1].error.message).toMatch(/tokens/);
+    expect(items[2].error).toMatchObject({ type: 'invalid_request', field: 'items[2].text' });
+    expect(items[4].error).toMatchObject({ type: 'too_large', field: 'items[4].text' });
+  });
+
+  it('stops after BATCH_MAX_ATTEMPTS deliveries and publishes an error for every item', async () => {
+    const texts = sampleTexts(20, 9000).map((t) => `${t} always-fails`);
+    let calls = 0;
+    const { topic } = await jobsTopic('poison');
+    resetBatchDeps({ ...batchDeps(), gateway: withFaults(gateway(), (inputs) => inputs[0]!.text.endsWith('always-fails') && ++calls > 0) });
+    await fx.publishJob(topic, job('poison-1', texts));
+    await results.untilItems('poison-1', texts.length);
+    await sleep(5000); // would the message come back?
+
+    expect(calls).toBe(MAX_ATTEMPTS);
+    const messages = results.forJob('poison-1');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.attributes).toMatchObject({ items: '20', errors: '20' });
+    for (const item of messages[0]!.body.items) {
+      expect(item.error.type).toBe('upstream');
+      expect(item.error.message).toMatch(new RegExp(`^Gave up after ${MAX_ATTEMPTS} deliveries: .*503`));
+    }
+  });
+
+  it('lets the dead-letter policy take a message the function cannot answer at all (the emulator applies it)', async () => {
+    const { topic, dlqCollector } = await jobsTopic('dead', { maxDeliveryAttempts: 5 });
+    let deliveries = 0;
+    const publisher = createPubSubPublisher(fx.topicPath('no-such-topic'));
+    resetBatchDeps({
+      ...batchDeps(),
+      publisher: { publish: (m) => (deliveries++, publisher.publish(m)), close: () => publisher.close() },
+    });
+    await fx.publishJob(topic, job('dead-1', ['结果发不出去']));
+    await dlqCollector!.until(() => dlqCollector!.messages.length > 0, 90_000, 'the dead-lettered job');
+    await sleep(3000);
+
+    const [dead] = dlqCollector!.messages;
+    expect(dead!.body.job_id).toBe('dead-1');
+    expect(dead!.attributes.CloudPubSubDeadLetterSourceDeliveryCount).toBe('5');
+    expect(dlqCollector!.messages).toHaveLength(1);
+    // Deliveries 1-2 publish once and fail; 3 (= BATCH_MAX_ATTEMPTS) fails, then its give-up
+    // publish fails too; 4-5 only try the give-up. Then Pub/Sub's policy, not the function, ends it.
+    expect(deliveries).toBe(6);
+    expect(results.forJob('dead-1')).toHaveLength(0);
+    await publisher.close();
+  });
+});
