@@ -1,0 +1,34 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createFirestoreStore } from '../../shared/batch/firestore-store.js';
+import { createMemoryStore } from '../../shared/batch/memory-store.js';
+import type { CompletionStore } from '../../shared/batch/store.js';
+import { uniquePrefix } from '../helpers/pubsub.js';
+
+const firestore = createFirestoreStore({ collection: uniquePrefix('b6-jobs'), databaseId: '(default)', projectId: process.env.TEST_GCP_PROJECT ?? 'test-proj' });
+afterAll(() => firestore.close());
+
+const stores: [string, CompletionStore][] = [['memory', createMemoryStore()], ['firestore (emulator)', firestore]];
+
+describe.each(stores)('%s completion store', (_name, store) => {
+  const key = { jobId: `job-${Math.random().toString(36).slice(2)}`, contentHash: 'c1', planHash: 'p1' };
+
+  it('counts deliveries and remembers published shards across them', async () => {
+    expect(await store.begin(key)).toEqual({ attempts: 1, done: new Set(), conflict: false });
+    await store.markDone(key, 0, 300);
+    await store.markDone(key, 2, 300);
+    expect(await store.begin(key)).toEqual({ attempts: 2, done: new Set([0, 2]), conflict: false });
+  });
+
+  it('forgets shard numbers when the shard plan changed (they name other items now)', async () => {
+    const replanned = { ...key, planHash: 'p2' };
+    expect(await store.begin(replanned)).toEqual({ attempts: 3, done: new Set(), conflict: false });
+    await store.markDone(replanned, 1, 10);
+    expect((await store.begin(replanned)).done).toEqual(new Set([1]));
+  });
+
+  it('reports a job id reused for other content, without touching its record', async () => {
+    const other = { ...key, contentHash: 'c2' };
+    expect((await store.begin(other)).conflict).toBe(true);
+    expect((await store.begin({ ...key, planHash: 'p2' })).done).toEqual(new Set([1]));
+  });
+});
