@@ -70,5 +70,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     minify: args.includes('--minify'),
   });
   console.log(sizeTable(results));
+  for (const warning of new Set(results.flatMap((r) => r.warnings))) console.warn(`warning: ${warning}`);
   console.log(`built ${results.length} function(s) into ${path.resolve(outDir ?? path.join(repoRoot, 'dist'))}`);
 }

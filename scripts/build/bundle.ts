@@ -24,6 +24,7 @@ export interface BundleResult {
   modelBytes: number;
   totalBytes: number;
   dependencies: Record<string, string>;
+  warnings: string[];
 }
 
 export const MODEL_SUBDIR = 'models/bge-small-zh-v1.5';
@@ -106,7 +107,7 @@ export async function bundleFunction(route: RouteEntry, options: BundleOptions):
   const metafile = result.metafile!;
   const needed = new Set(importedExternals(metafile));
   for (const pkg of bundledPackages(metafile)) for (const dep of hiddenRuntimeDependencies[pkg] ?? []) needed.add(dep);
-  const pkg = manifest(route.name, [...needed], options.rootPackage, options.lockVersions);
+  const { pkg, warnings } = manifest(route.name, [...needed], options.rootPackage, options.lockVersions);
   await writeFile(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
   // Same reason as the repository's .npmrc: onnxruntime-node's postinstall fetches CUDA extras
   // the CPU runtime never uses; the CPU binaries ship in its package.
@@ -118,5 +119,5 @@ export async function bundleFunction(route: RouteEntry, options: BundleOptions):
     await cp(path.join(options.root, MODEL_SUBDIR), modelDir, { recursive: true });
     modelBytes = await folderBytes(modelDir);
   }
-  return { name: route.name, dir, codeBytes, modelBytes, totalBytes: codeBytes + modelBytes, dependencies: pkg.dependencies };
+  return { name: route.name, dir, codeBytes, modelBytes, totalBytes: codeBytes + modelBytes, dependencies: pkg.dependencies, warnings };
 }

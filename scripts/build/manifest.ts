@@ -8,12 +8,27 @@ export interface RootPackage {
 }
 
 /**
- * Left out of every bundle, installed by Cloud Functions instead:
+ * Left out of every bundle, installed by Cloud Functions instead (only those a bundle imports
+ * land in its package.json):
  * - functions-framework: the runtime starts its own copy from node_modules and serves the
  *   functions registered with that copy, so the code must import the very same instance;
- * - onnxruntime-node: a native addon (.node binaries per platform) loaded from its package folder.
+ * - onnxruntime-node: a native addon (.node binaries per platform) loaded from its package folder;
+ * - the google-gax clients (Vertex, Pub/Sub, Firestore): gax reads its .proto files from disk
+ *   relative to its own __dirname, which a bundle does not have (measured: ReferenceError);
+ *   google-auth-library stays beside them so clients and callers share one copy;
+ * - redis (CommonJS, imported lazily): a split chunk of a dynamically imported CommonJS package
+ *   exports only `default`, so `const { createClient } = await import('redis')` breaks (measured).
  */
-export const externalPackages = ['@google-cloud/functions-framework', 'onnxruntime-node'] as const;
+export const externalPackages = [
+  '@google-cloud/functions-framework',
+  'onnxruntime-node',
+  '@google-cloud/aiplatform',
+  '@google-cloud/pubsub',
+  '@google-cloud/firestore',
+  'google-gax',
+  'google-auth-library',
+  'redis',
+] as const;
 
 /**
  * Packages that load a dependency at run time in a way esbuild cannot see (transformers.js
@@ -37,22 +52,37 @@ export function lockVersions(root: string): Record<string, string> {
   return versions;
 }
 
-export function manifest(name: string, needed: string[], rootPackage: RootPackage, locked: Record<string, string>) {
+export interface Manifest {
+  name: string;
+  private: true;
+  type: 'module';
+  main: 'index.js';
+  engines: { node: string };
+  dependencies: Record<string, string>;
+}
+
+/** The bundle's package.json, plus warnings for runtime imports the root package.json does not declare. */
+export function manifest(name: string, needed: string[], rootPackage: RootPackage, locked: Record<string, string>): { pkg: Manifest; warnings: string[] } {
   const dependencies: Record<string, string> = {};
+  const warnings: string[] = [];
   for (const dep of [...needed].sort()) {
     const version = locked[dep] ?? rootPackage.dependencies?.[dep];
-    if (!version) throw new Error(`${name}: the bundle needs ${dep} at run time, but the root package.json does not depend on it`);
+    if (!version) throw new Error(`${name}: the bundle needs ${dep} at run time, but it is not installed; add it to package.json dependencies`);
     if (!rootPackage.dependencies?.[dep]) {
-      throw new Error(`${name}: the bundle needs ${dep} at run time; move it from devDependencies to dependencies`);
+      // Works (the lockfile pins the copy the tests ran), but only while another package pulls it in.
+      warnings.push(`${name}: the code imports ${dep}, which package.json does not list in dependencies (installed ${version} only as a dependency of another package)`);
     }
     dependencies[dep] = version;
   }
   return {
-    name: `embedding-gateway-${name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`,
-    private: true,
-    type: 'module',
-    main: 'index.js',
-    engines: { node: '>=20' },
-    dependencies,
+    pkg: {
+      name: `embedding-gateway-${name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`,
+      private: true,
+      type: 'module',
+      main: 'index.js',
+      engines: { node: '>=20' },
+      dependencies,
+    },
+    warnings,
   };
 }
