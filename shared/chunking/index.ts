@@ -13,6 +13,8 @@ export interface Chunker {
   /** The model whose tokens are counted, id@revision. */
   model: string;
   counter: TokenCounter;
+  /** Tokens the bundled model's retrieval-query instruction adds in front of a query. */
+  queryInstructionTokens: number;
   chunk(text: string, options: ChunkOptions): Chunk[];
 }
 
@@ -33,7 +35,8 @@ export function chunkerFor(modelDir: string): Promise<Chunker> {
       const folder = readModelFolder(modelDir);
       assertBertTokenizer(folder.dir);
       const counter = createTokenCounter((await loadTokenizer(folder)) as unknown as PieceTokenizer);
-      return { model: folder.model, counter, chunk: (text: string, options: ChunkOptions) => chunkText(text, options, counter) };
+      const queryInstructionTokens = folder.queryInstruction ? counter.count(folder.queryInstruction) : 0;
+      return { model: folder.model, counter, queryInstructionTokens, chunk: (text: string, options: ChunkOptions) => chunkText(text, options, counter) };
     })();
     chunker.catch(() => loaded.delete(modelDir));
     loaded.set(modelDir, chunker);

@@ -17,6 +17,8 @@ export function nativeResponse(outcome: EmbedOutcome, encoding: Encoding) {
       tokens: item.tokens,
       truncated: item.truncated,
       cached: item.cached,
+      ...(item.chunk ? { chunk: item.chunk.index, start: item.chunk.start, end: item.chunk.end } : {}),
+      ...(item.chunks !== undefined ? { chunks: item.chunks } : {}),
     })),
     usage: outcome.usage,
   };

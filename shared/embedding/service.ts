@@ -1,10 +1,12 @@
-// One embedding pipeline for every route: pick the provider, embed, and describe the result.
-// Routes differ only in how they parse requests and shape responses.
-import { GatewayError, invalid } from '../errors.js';
+// One embedding pipeline for every route: pick the provider, split long texts when asked, embed
+// through the cache, and describe the result. Routes differ only in how they parse requests and
+// shape responses.
+import { invalid } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 import type { FallbackInfo, ProviderName } from '../providers/types.js';
-import { TextTooLongError } from '../providers/local/local.js';
-import type { EmbedRequest } from './request.js';
+import { embedUnits, type UnitsOutcome, type UnitVector } from './cached-embed.js';
+import { chunkItems, poolVectors } from './long-text.js';
+import type { EmbedRequest, RequestItem } from './request.js';
 
 export interface EmbeddedItem {
   index: number;
@@ -13,6 +15,10 @@ export interface EmbeddedItem {
   tokens: number;
   truncated: boolean;
   cached: boolean;
+  /** long_text "chunk": which chunk of the input, and where it lies in the input's text. */
+  chunk?: { index: number; start: number; end: number };
+  /** long_text "pool": how many chunk vectors were pooled. */
+  chunks?: number;
 }
 
 export interface EmbedOutcome {
@@ -36,30 +42,62 @@ export async function embedRequest(gw: Gateway, request: EmbedRequest, ctx: Call
     throw invalid('dimensions', `dimensions must be at most ${info.dimensions} for ${info.model}`);
   }
   const options = { task: request.task, dimensions: request.dimensions, truncate: request.truncate, signal: ctx.signal, deadline: ctx.deadline };
-  let result;
-  try {
-    result = await provider.embed(request.items.map(({ text, title }) => ({ text, title })), options);
-  } catch (error) {
-    // A provider names the position in its own call; the caller needs the position in its request.
-    if (error instanceof TextTooLongError) {
-      throw new GatewayError('invalid_request', error.message, { field: `inputs[${request.items[error.index]!.index}]` });
-    }
-    throw error;
+  const fieldOf = (item: RequestItem) => `inputs[${item.index}]`;
+
+  if (request.longText === 'truncate') {
+    const units = request.items.map(({ text, title }) => ({ text, ...(title !== undefined ? { title } : {}) }));
+    const result = await embedUnits(gw, provider, units, options, { fieldOf: (i) => fieldOf(request.items[i]!) });
+    const items = result.vectors.map((vector, i) => ({ ...identity(request.items[i]!), ...vectorFields(vector) }));
+    return outcome(result, items, request, info.dimensions);
   }
-  const items = result.vectors.map((vector, i) => ({
-    index: request.items[i]!.index,
-    ...(request.items[i]!.id !== undefined ? { id: request.items[i]!.id } : {}),
-    values: vector.values,
-    tokens: vector.tokens,
-    truncated: vector.truncated,
-    cached: false,
-  }));
+
+  const chunked = await chunkItems(gw, request.items, info, request.task);
+  const owners = chunked.flatMap(({ item, chunks }) => chunks.map((chunk) => ({ item, chunk })));
+  const units = owners.map(({ item, chunk }) => ({ text: chunk.text, ...(item.title !== undefined ? { title: item.title } : {}) }));
+  const result = await embedUnits(gw, provider, units, options, { fieldOf: (i) => fieldOf(owners[i]!.item) });
+  let items: EmbeddedItem[];
+  if (request.longText === 'chunk') {
+    items = result.vectors.map((vector, i) => {
+      const { item, chunk } = owners[i]!;
+      return { ...identity(item), ...vectorFields(vector), chunk: { index: chunk.index, start: chunk.start, end: chunk.end } };
+    });
+  } else {
+    let next = 0;
+    items = chunked.map(({ item, chunks }) => {
+      const parts = result.vectors.slice(next, next + chunks.length);
+      next += chunks.length;
+      return {
+        ...identity(item),
+        values: poolVectors(parts),
+        tokens: parts.reduce((sum, part) => sum + part.tokens, 0),
+        truncated: parts.some((part) => part.truncated),
+        cached: parts.every((part) => part.cached),
+        chunks: parts.length,
+      };
+    });
+  }
+  return outcome(result, items, request, info.dimensions, result.vectors.filter((v) => v.cached).length);
+}
+
+function identity(item: RequestItem): { index: number; id?: string } {
+  return { index: item.index, ...(item.id !== undefined ? { id: item.id } : {}) };
+}
+
+function vectorFields(vector: UnitVector) {
+  return { values: vector.values, tokens: vector.tokens, truncated: vector.truncated, cached: vector.cached };
+}
+
+function outcome(result: UnitsOutcome, items: EmbeddedItem[], request: EmbedRequest, fullDimensions: number, cachedUnits?: number): EmbedOutcome {
   return {
     model: result.model,
     provider: result.provider,
-    dimensions: items[0]?.values.length ?? request.dimensions ?? info.dimensions,
+    dimensions: items[0]?.values.length ?? request.dimensions ?? fullDimensions,
     fallback: result.fallback,
     items,
-    usage: { tokens: items.reduce((sum, item) => sum + item.tokens, 0), cached: items.filter((item) => item.cached).length },
+    usage: {
+      tokens: items.reduce((sum, item) => sum + item.tokens, 0),
+      // Vectors served from cache: texts, or chunks when long texts were split.
+      cached: cachedUnits ?? items.filter((item) => item.cached).length,
+    },
   };
 }
