@@ -16,5 +16,6 @@ export const routes: RouteEntry[] = [
   { name: 'embed', dir: 'embed', kind: 'http', path: '/embed', usesLocalModel: true },
   { name: 'health', dir: 'health', kind: 'http', path: '/healthz', usesLocalModel: true },
   { name: 'openaiEmbeddings', dir: 'openaiEmbeddings', kind: 'http', path: '/v1/embeddings', usesLocalModel: true },
+  { name: 'vertexPredict', dir: 'vertexPredict', kind: 'http', path: '/v1/projects/{project}/locations/{location}/publishers/google/models/{model}:predict', usesLocalModel: true },
   { name: 'embedBatch', dir: 'embedBatch', kind: 'event', path: '/projects/{project}/topics/{topic}', usesLocalModel: true },
 ];

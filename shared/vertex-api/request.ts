@@ -1,0 +1,59 @@
+// Vertex's `:predict` body for text embeddings, parsed into the gateway's EmbedRequest:
+// {"instances": [{"content", "task_type"?, "title"?}], "parameters": {"autoTruncate"?, "outputDimensionality"?}}.
+import { taskTypes, type TaskType } from '../config.js';
+import type { EmbedRequest } from '../embedding/request.js';
+import { checkTextLimits } from '../embedding/request.js';
+import { invalid } from '../errors.js';
+import { isObject, optionalBool, optionalEnum, optionalInt, optionalString, rejectUnknownFields, requireText, type Json } from '../http/validate.js';
+
+/** Vertex's own default when an instance names no task type. */
+export const VERTEX_DEFAULT_TASK: TaskType = 'RETRIEVAL_QUERY';
+
+const FIELDS = ['instances', 'parameters'] as const;
+// `fallback` is the gateway's extension; Vertex clients never send it.
+const PARAMETERS = ['autoTruncate', 'outputDimensionality', 'fallback'] as const;
+const INSTANCE_FIELDS = ['content', 'task_type', 'title'] as const;
+
+/** The model segment of `.../publishers/google/models/{model}:predict`, or null. */
+export function modelFromPath(path: string): string | null {
+  const match = /\/publishers\/google\/models\/([^/:]+):predict$/.exec(path);
+  return match ? decodeURIComponent(match[1]!) : null;
+}
+
+export function parseVertexRequest(body: Json, model: string): EmbedRequest {
+  rejectUnknownFields(body, FIELDS);
+  const instances = body.instances;
+  if (!Array.isArray(instances) || instances.length === 0) {
+    throw invalid('instances', 'instances is required: a non-empty array of {"content": "..."}');
+  }
+  let task: TaskType | undefined;
+  const items = instances.map((instance, index) => {
+    const prefix = `instances[${index}].`;
+    if (!isObject(instance)) throw invalid(`instances[${index}]`, `instances[${index}] must be an object with "content"`);
+    rejectUnknownFields(instance, INSTANCE_FIELDS, prefix);
+    const text = requireText(instance.content, `${prefix}content`);
+    const own = optionalEnum(instance, 'task_type', taskTypes, VERTEX_DEFAULT_TASK, prefix);
+    // One request, one task: the pipeline (and the cache key) carries a single task.
+    if (task !== undefined && own !== task) {
+      throw invalid(`${prefix}task_type`, `All instances in one call must share a task_type (instances[0] has ${task}); send one call per task type`);
+    }
+    task = own;
+    const title = optionalString(instance, 'title', prefix);
+    return { index, text, ...(title !== undefined ? { title } : {}) };
+  });
+  checkTextLimits(items.map((item) => item.text), (i) => (i < 0 ? 'instances' : `instances[${i}].content`));
+
+  const parameters = body.parameters ?? {};
+  if (!isObject(parameters)) throw invalid('parameters', 'parameters must be an object like {"outputDimensionality": 256}');
+  rejectUnknownFields(parameters, PARAMETERS, 'parameters.');
+  return {
+    items,
+    task: task!,
+    dimensions: optionalInt(parameters, 'outputDimensionality', 1, 100_000, 'parameters.'),
+    truncate: optionalBool(parameters, 'autoTruncate', true, 'parameters.'),
+    longText: 'truncate',
+    model,
+    fallback: optionalBool(parameters, 'fallback', true, 'parameters.'),
+    encoding: 'float',
+  };
+}
