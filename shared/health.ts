@@ -4,7 +4,8 @@ import type { Gateway } from './gateway.js';
 
 export interface Readiness {
   status: 'ok' | 'degraded';
-  mode: 'vertex+local' | 'local';
+  /** `vertex` alone when FALLBACK=false: a Vertex failure is the caller's error then. */
+  mode: 'vertex+local' | 'vertex' | 'local';
   local: Record<string, unknown>;
   vertex: Record<string, unknown>;
   cache: Record<string, unknown>;
@@ -23,7 +24,7 @@ export async function readiness(gw: Gateway, options: { load: boolean }): Promis
   const vertex = gw.vertex ? await gw.vertex.health() : { configured: false };
   return {
     status,
-    mode: gw.vertex ? 'vertex+local' : 'local',
+    mode: gw.vertex ? (gw.config.fallback ? 'vertex+local' : 'vertex') : 'local',
     local,
     vertex,
     cache: { store: gw.config.cache.store },
