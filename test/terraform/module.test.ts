@@ -1,0 +1,159 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../functions/routes.js';
+import { loadModule, parseModule, type TfModule } from './hcl.js';
+import {
+  authoritativeIam, batchSubscriptions, compareEntryPoints, eventTriggers, primitiveRoles, publicMembers,
+  registeredFunctionNames, terraformFunctions,
+} from './consistency.js';
+
+const root = path.resolve(__dirname, '../..');
+const moduleDir = path.join(root, 'terraform');
+const checker = path.resolve(root, '../shared/terraform-check/check.mjs');
+const hasTerraform = spawnSync('terraform', ['version'], { env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' } }).status === 0;
+
+let mod: TfModule;
+beforeAll(async () => {
+  mod = await loadModule(moduleDir);
+});
+
+describe('terraform-check (google provider schema and references)', () => {
+  it('passes on the module and its examples', () => {
+    expect(existsSync(checker), `${checker} is missing: the schema check lives in ../shared beside the repository`).toBe(true);
+    const run = spawnSync(process.execPath, [checker, 'terraform/'], { cwd: root, encoding: 'utf8' });
+    expect(run.stdout + run.stderr).toMatch(/terraform-check: 3 modules, \d+ resources, \d+ data sources, 0 errors/);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+  });
+
+  it('fails on an attribute the provider does not have (the check can fail)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tf-check-'));
+    try {
+      writeFileSync(path.join(dir, 'main.tf'), 'resource "google_pubsub_topic" "t" {\n  name = "t"\n  retention = "1d"\n}\n');
+      const run = spawnSync(process.execPath, [checker, dir], { cwd: root, encoding: 'utf8' });
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain('retention');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!hasTerraform)('terraform fmt', () => {
+  it('finds nothing to reformat', () => {
+    const run = spawnSync('terraform', ['fmt', '-check', '-recursive', 'terraform/'], {
+      cwd: root, encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' },
+    });
+    expect(run.stdout, 'files terraform fmt would change').toBe('');
+    expect(run.status).toBe(0);
+  });
+});
+
+describe('functions in code and in Terraform', () => {
+  it('routes.ts lists every function registered in functions/', () => {
+    expect(routes.map((r) => r.name).sort()).toEqual(registeredFunctionNames(path.join(root, 'functions')));
+  });
+
+  it('every function in routes.ts has a Terraform function with that entry point, of the same kind, and the reverse', () => {
+    expect(compareEntryPoints(routes, terraformFunctions(mod))).toEqual({ missingInTerraform: [], missingInCode: [], wrongTrigger: [] });
+  });
+
+  it('reports a function added to the code without Terraform, and one Terraform deploys that the code lacks', () => {
+    const tf = terraformFunctions(mod);
+    // Code that matches the module exactly, then one change at a time.
+    const code = tf.map((f) => ({ name: f.entryPoint, kind: f.trigger === 'pubsub' ? ('event' as const) : ('http' as const) }));
+    expect(compareEntryPoints(code, tf)).toEqual({ missingInTerraform: [], missingInCode: [], wrongTrigger: [] });
+    const withExtra = [...code, { name: 'rerank', kind: 'http' as const }];
+    expect(compareEntryPoints(withExtra, tf).missingInTerraform).toEqual(['rerank']);
+    const withoutEmbed = code.filter((r) => r.name !== 'embed');
+    expect(compareEntryPoints(withoutEmbed, tf).missingInCode).toEqual(['embed']);
+    const wrongKind = code.map((r) => (r.name === 'embed' ? { ...r, kind: 'event' as const } : r));
+    expect(compareEntryPoints(wrongKind, tf).wrongTrigger).toEqual(['embed']);
+  });
+
+  it('resolves entry points from the function map, so a missing map line is caught', async () => {
+    const synthetic = await parseModule({
+      'main.tf': `locals {
+  functions = {
+    embed  = { trigger = "http" }
+    health = { trigger = "http" }
+  }
+}
+resource "google_cloudfunctions2_function" "function" {
+  for_each = local.functions
+  name     = each.key
+  location = "us-central1"
+  build_config {
+    entry_point = each.key
+  }
+}
+resource "google_cloudfunctions2_function" "single" {
+  name     = "chunk"
+  location = "us-central1"
+  build_config {
+    entry_point = "chunk"
+  }
+}
+`,
+    });
+    expect(terraformFunctions(synthetic).map((f) => f.entryPoint).sort()).toEqual(['chunk', 'embed', 'health']);
+    const report = compareEntryPoints([{ name: 'embed', kind: 'http' }, { name: 'similarity', kind: 'http' }], terraformFunctions(synthetic));
+    expect(report.missingInTerraform).toEqual(['similarity']);
+    expect(report.missingInCode).toEqual(['chunk', 'health']);
+  });
+
+  it('refuses to guess when the function map is not a literal local', async () => {
+    const synthetic = await parseModule({
+      'main.tf': 'resource "google_cloudfunctions2_function" "f" {\n  for_each = var.functions\n  name     = each.key\n  location = "x"\n  build_config {\n    entry_point = each.key\n  }\n}\n',
+    });
+    expect(() => terraformFunctions(synthetic)).toThrow(/for_each must be a local map/);
+  });
+});
+
+describe('IAM', () => {
+  it('grants no primitive role anywhere', () => {
+    expect(primitiveRoles(mod)).toEqual([]);
+  });
+
+  it('finds a primitive role even inside an expression or a map key', async () => {
+    const synthetic = await parseModule({
+      'iam.tf': 'locals {\n  roles = merge({ "roles/editor" = "x" }, {})\n}\nresource "google_project_iam_member" "m" {\n  project = "p"\n  role    = "roles/owner"\n  member  = "user:a@example.com"\n}\n',
+    });
+    expect(primitiveRoles(synthetic).map((s) => s.split(': ')[1])).toEqual(expect.arrayContaining(['roles/editor', 'roles/owner']));
+  });
+
+  it('is additive only: no *_iam_binding or *_iam_policy resources', () => {
+    expect(authoritativeIam(mod)).toEqual([]);
+  });
+
+  it('mentions allUsers only behind allow_unauthenticated_invocations', () => {
+    const mentions = publicMembers(mod).filter(([at]) => !at.includes('.variable.'));
+    expect(mentions.length).toBeGreaterThan(0);
+    for (const [, expression] of mentions) expect(expression).toMatch(/var\.allow_unauthenticated_invocations \? \["allUsers"\]/);
+    expect(mod.variable.allow_unauthenticated_invocations?.[0]?.default).toBe(false);
+  });
+});
+
+describe('batch delivery', () => {
+  it('triggers the batch function from the jobs topic with retries', () => {
+    const triggers = eventTriggers(mod);
+    expect(triggers).toHaveLength(1);
+    expect(triggers[0]).toMatchObject({ event_type: 'google.cloud.pubsub.topic.v1.messagePublished', retry_policy: 'RETRY_POLICY_RETRY' });
+  });
+
+  it('gives the batch subscription a dead-letter policy, and the Pub/Sub service agent the rights to use it', () => {
+    const subs = batchSubscriptions(mod);
+    expect(subs.map((s) => s.name)).toEqual(['jobs']);
+    const policy = subs[0]!.block.dead_letter_policy?.[0];
+    expect(policy?.dead_letter_topic).toMatch(/^\$\{google_pubsub_topic\.dead_letter\.id\}$/);
+    expect(policy?.max_delivery_attempts).toBeDefined();
+    expect(subs[0]!.block.push_config?.[0]?.push_endpoint).toContain('${google_pubsub_topic.jobs.id}');
+    const publisher = mod.resource.google_pubsub_topic_iam_member?.dead_letter_publisher?.[0];
+    expect(publisher).toMatchObject({ role: 'roles/pubsub.publisher', topic: '${google_pubsub_topic.dead_letter.name}', member: '${local.pubsub_service_agent}' });
+    const subscriber = mod.resource.google_pubsub_subscription_iam_member?.dead_letter_subscriber?.[0];
+    expect(subscriber).toMatchObject({ role: 'roles/pubsub.subscriber', for_each: '${google_pubsub_subscription.jobs}', member: '${local.pubsub_service_agent}' });
+    expect(mod.locals.pubsub_service_agent).toMatch(/gcp-sa-pubsub\.iam\.gserviceaccount\.com/);
+  });
+});
