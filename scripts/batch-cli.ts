@@ -1,0 +1,118 @@
+// `npm run batch -- --jobs-topic T --in items.jsonl --out results.jsonl`: submits a JSONL file
+// as batch jobs and collects every item's result into a JSONL file, with a progress bar and a
+// summary on stderr. It listens on its own temporary subscription to the results topic,
+// created before the first job is published so no result can be missed.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { PubSub, type Message } from '@google-cloud/pubsub';
+import { config } from '../shared/config.js';
+import { ResultCollector } from './batch/collect.js';
+import { readItems, splitJobs } from './batch/input.js';
+import { progressBar } from './batch/progress.js';
+
+const usage = `Usage: npm run batch -- --jobs-topic <topic> --in <items.jsonl> --out <results.jsonl>
+  [--results-topic <topic>]   default: RESULTS_TOPIC
+  [--project <id>]            for short topic names (default: the one in the topic path)
+  [--models vertex,local] [--task RETRIEVAL_DOCUMENT] [--fallback] [--no-truncate] [--encoding float|base64]
+  [--job-size 1000] [--job-prefix cli] [--timeout 3600]`;
+
+function fail(message: string): never {
+  process.stderr.write(`batch: ${message}\n${usage}\n`);
+  process.exit(2);
+}
+
+const { values: args } = parseArgs({
+  options: {
+    'jobs-topic': { type: 'string' }, 'results-topic': { type: 'string' }, project: { type: 'string' },
+    in: { type: 'string' }, out: { type: 'string' }, models: { type: 'string' }, task: { type: 'string' },
+    fallback: { type: 'boolean', default: false }, 'no-truncate': { type: 'boolean', default: false },
+    encoding: { type: 'string' }, 'job-size': { type: 'string', default: '1000' }, 'job-prefix': { type: 'string', default: 'cli' },
+    timeout: { type: 'string', default: '3600' }, help: { type: 'boolean', default: false },
+  },
+});
+if (args.help) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
+const jobsTopic = args['jobs-topic'] ?? fail('--jobs-topic is required');
+const resultsTopic = args['results-topic'] ?? config().batch.resultsTopic ?? fail('--results-topic (or RESULTS_TOPIC) is required');
+const input = args.in ?? fail('--in is required');
+const output = args.out ?? fail('--out is required');
+const jobSize = Number(args['job-size']);
+if (!Number.isInteger(jobSize) || jobSize < 1 || jobSize > config().batch.maxItems) fail(`--job-size must be between 1 and ${config().batch.maxItems}`);
+const timeoutMs = Number(args.timeout) * 1000;
+if (!(timeoutMs > 0)) fail('--timeout must be a positive number of seconds');
+
+let items;
+try {
+  items = readItems(input);
+} catch (error) {
+  fail((error as Error).message);
+}
+if (items.length === 0) fail(`${input} holds no items`);
+
+const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+const options = {
+  ...(args.models ? { models: args.models.split(',').map((m) => m.trim()).filter(Boolean) } : {}),
+  ...(args.task ? { task: args.task } : {}),
+  fallback: args.fallback,
+  truncate: !args['no-truncate'],
+  ...(args.encoding ? { encoding: args.encoding } : {}),
+};
+const jobs = splitJobs(items, jobSize, (n) => `${args['job-prefix']}-${runId}-${n}`, options);
+
+const projectId = args.project ?? resultsTopic.match(/^projects\/([^/]+)\//)?.[1] ?? jobsTopic.match(/^projects\/([^/]+)\//)?.[1];
+const pubsub = new PubSub(projectId ? { projectId } : {});
+const started = Date.now();
+const [subscription] = await pubsub.topic(resultsTopic).createSubscription(`batch-cli-${runId}`, {
+  ackDeadlineSeconds: 60,
+  // A CLI that dies leaves its subscription behind; Pub/Sub removes it after a day unused.
+  expirationPolicy: { ttl: { seconds: 24 * 3600 } },
+});
+const out = createWriteStream(output);
+const collector = new ResultCollector(jobs, (line) => out.write(`${JSON.stringify(line)}\n`));
+const progress = progressBar(items.length);
+
+const finished = new Promise<boolean>((resolve) => {
+  const timer = setTimeout(() => resolve(false), timeoutMs);
+  subscription.on('message', (message: Message) => {
+    collector.accept(message);
+    message.ack();
+    progress.update(collector.done, collector.errors);
+    if (collector.complete) {
+      clearTimeout(timer);
+      resolve(true);
+    }
+  });
+  subscription.on('error', (error) => process.stderr.write(`batch: results subscription: ${error.message}\n`));
+});
+
+const topic = pubsub.topic(jobsTopic);
+for (const job of jobs) await topic.publishMessage({ data: Buffer.from(JSON.stringify(job)), attributes: { job_id: job.job_id } });
+process.stderr.write(`batch: submitted ${items.length} items as ${jobs.length} job(s) (${jobs[0]!.job_id}${jobs.length > 1 ? ' ...' : ''})\n`);
+
+const complete = await finished;
+progress.finish();
+await new Promise<void>((resolve) => out.end(resolve));
+await subscription.close();
+await subscription.delete().catch(() => undefined);
+await pubsub.close();
+
+const seconds = (Date.now() - started) / 1000;
+const summary = {
+  items: items.length,
+  answered: collector.done,
+  errors: collector.errors,
+  models: [...collector.models],
+  jobs: jobs.length,
+  seconds: Number(seconds.toFixed(1)),
+  items_per_second: Math.round(collector.done / seconds),
+  output,
+};
+process.stderr.write(`batch: ${summary.answered}/${summary.items} items, ${summary.errors} errors, model ${summary.models.join(', ') || 'none'}, ${summary.seconds}s (${summary.items_per_second} items/s) -> ${output}\n`);
+process.stderr.write(`${JSON.stringify(summary)}\n`);
+if (!complete) {
+  process.stderr.write(`batch: timed out after ${args.timeout}s with ${items.length - collector.done} items unanswered\n`);
+  process.exit(1);
+}
