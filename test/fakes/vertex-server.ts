@@ -19,6 +19,8 @@
  * Vectors are deterministic unit vectors of the asked size, a function of model, task, title and
  * the (cut) text, so the same input always gets the same vector. `fakeTokens(text)` is the fake's
  * tokenizer: one token per CJK character, per four letters of a word, per other symbol.
+ * `fakeEmbedding(model, task, text, dims)` is the vector the fake returns for a text, for assertions.
+ * `fake.limits` is live: lower `maxTokensPerCall` mid-test to make Vertex stricter than the gateway.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -112,6 +114,13 @@ export function fakeVector(seed: string, full: number, dims: number): number[] {
   }
   const norm = Math.hypot(...values.slice(0, 4096)) || 1;
   return values.map((v) => v / norm);
+}
+
+/** The vector the fake answers for one instance (model, task, optional title, text). */
+export function fakeEmbedding(model: string, task: string, text: string, dims?: number, title?: string, maxTokensPerText = 2048): number[] {
+  const full = MODELS[model] ?? 768;
+  const seed = [model, task, title ? fakeTokenize(title).join('') : '', fakeTokenize(text).slice(0, maxTokensPerText).join('\u0001')].join('\u0000');
+  return fakeVector(seed, full, dims ?? full);
 }
 
 type Injection = { kind: 'fail'; failure: Failure; message?: string; left: number } | { kind: 'hang'; left: number };
