@@ -9,7 +9,8 @@ import { isObject, optionalBool, optionalEnum, optionalInt, optionalString, reje
 /** Vertex's own default when an instance names no task type. */
 export const VERTEX_DEFAULT_TASK: TaskType = 'RETRIEVAL_QUERY';
 
-const FIELDS = ['instances', 'parameters'] as const;
+// PredictRequest's own fields; the client library always sends `labels` (billing labels, ignored here).
+const FIELDS = ['instances', 'parameters', 'labels'] as const;
 // `fallback` is the gateway's extension; Vertex clients never send it.
 const PARAMETERS = ['autoTruncate', 'outputDimensionality', 'fallback'] as const;
 const INSTANCE_FIELDS = ['content', 'task_type', 'title'] as const;

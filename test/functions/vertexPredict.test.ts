@@ -1,0 +1,124 @@
+// The Vertex-compatible :predict route: Vertex's body and response shape, served through the
+// gateway's pipeline; a real Vertex client (the aiplatform REST transport) needs only a new host.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createVertexClient } from '../../shared/providers/vertex/client.js';
+import { classify } from '../../shared/providers/vertex/errors.js';
+import { fakeEmbedding, fakeTokens, startFakeVertex, type FakeVertex } from '../fakes/vertex-server.js';
+import { postJson, startTestServer } from '../helpers/server.js';
+import { maxDiff, vertexEnv } from '../helpers/vertex.js';
+
+const MODEL = 'text-multilingual-embedding-002';
+const path = (model = MODEL) => `/v1/projects/my-proj/locations/us-central1/publishers/google/models/${model}:predict`;
+
+describe('POST .../models/{model}:predict', () => {
+  let fake: FakeVertex;
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  const predict = (body: unknown, model?: string) => postJson(server.url + path(model), body);
+
+  beforeAll(async () => {
+    fake = await startFakeVertex({ transport: 'grpc' });
+    server = await startTestServer(vertexEnv(fake, { VERTEX_RETRIES: '1' }));
+  });
+  afterAll(async () => {
+    await server.close();
+    await fake.close();
+  });
+  beforeEach(() => fake.reset());
+
+  it('answers the seed request shape in Vertex\'s response shape', async () => {
+    const res = await predict({ instances: [{ content: 'What is life?' }] });
+    expect(res.status).toBe(200);
+    const [prediction] = res.json.predictions;
+    expect(prediction.embeddings.values).toHaveLength(768);
+    expect(prediction.embeddings.statistics).toEqual({ token_count: fakeTokens('What is life?'), truncated: false });
+    expect(res.json.metadata.billableCharacterCount).toBe('Whatislife?'.length);
+    // Vertex's default task type when an instance names none.
+    expect(fake.calls[0]!.taskTypes).toEqual(['RETRIEVAL_QUERY']);
+    expect(maxDiff(prediction.embeddings.values, fakeEmbedding(MODEL, 'RETRIEVAL_QUERY', 'What is life?'))).toBeLessThan(1e-6);
+    expect(res.json.model).toBe(MODEL);
+    expect(res.headers.get('x-embedding-model')).toBe(MODEL);
+  });
+
+  it('passes task_type, title, autoTruncate and outputDimensionality through', async () => {
+    const res = await predict({
+      instances: [{ content: 'doc body', task_type: 'RETRIEVAL_DOCUMENT', title: 'Doc' }],
+      parameters: { autoTruncate: false, outputDimensionality: 256 },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.predictions[0].embeddings.values).toHaveLength(256);
+    expect(fake.calls[0]).toMatchObject({ dimensions: 256, autoTruncate: false, titles: 1, taskTypes: ['RETRIEVAL_DOCUMENT'] });
+  });
+
+  it('forwards the model named in the path', async () => {
+    const res = await predict({ instances: [{ content: 'x' }] }, 'text-embedding-005');
+    expect(res.status).toBe(200);
+    expect(fake.calls[0]!.model).toBe('text-embedding-005');
+  });
+
+  it('shows a fallback in headers, PredictResponse.model and metadata.gateway', async () => {
+    fake.fail(503, { times: Infinity });
+    const res = await predict({ instances: [{ content: '我喜欢看电影' }] });
+    expect(res.status).toBe(200);
+    expect(res.json.predictions[0].embeddings.values).toHaveLength(512);
+    expect(res.headers.get('x-embedding-provider')).toBe('local');
+    expect(res.headers.get('x-embedding-fallback')).toMatch(/^unavailable: UNAVAILABLE/);
+    expect(res.json.model).toMatch(/^bge-small-zh-v1\.5@/);
+    expect(res.json.metadata).toMatchObject({ billableCharacterCount: 0, gateway: { provider: 'local', fallback: { used: true } } });
+  });
+
+  it('serves a real Vertex client (aiplatform, REST transport) that only changed its host', async () => {
+    const port = Number(new URL(server.url).port);
+    const client = createVertexClient({ transport: 'rest', location: 'us-central1', apiEndpoint: '127.0.0.1', port, insecure: true });
+    try {
+      const answer = await client.predict({
+        endpoint: `projects/my-proj/locations/us-central1/publishers/google/models/${MODEL}`,
+        instances: [{ content: '我喜欢看电影', task_type: 'SEMANTIC_SIMILARITY' }, { content: '我爱看电影', task_type: 'SEMANTIC_SIMILARITY' }],
+        parameters: { outputDimensionality: 128 },
+      }, { timeoutMs: 10_000 });
+      expect(answer.predictions.map((p) => p.embeddings.values.length)).toEqual([128, 128]);
+      expect(answer.predictions[1]!.embeddings.statistics.token_count).toBe(5);
+      expect(answer.metadata?.billableCharacterCount).toBe(11);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('hands a Vertex client Google\'s error shape, which it reads as a gRPC status', async () => {
+    const bad = await predict({ instances: [{ text: 'x' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT', field: 'instances[0].text' });
+
+    const port = Number(new URL(server.url).port);
+    const client = createVertexClient({ transport: 'rest', location: 'us-central1', apiEndpoint: '127.0.0.1', port, insecure: true });
+    try {
+      const error = await client.predict({ endpoint: `projects/p/locations/l/publishers/google/models/${MODEL}`, instances: [{ content: 'x' }], parameters: { outputDimensionality: 5000 } }, { timeoutMs: 10_000 })
+        .then(() => undefined, (e: unknown) => e);
+      expect(classify(error)).toMatchObject({ failure: 'invalid', status: 400, field: 'dimensions' });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it.each([
+    ['no instances', {}, 'instances'],
+    ['empty instances', { instances: [] }, 'instances'],
+    ['an instance without content', { instances: [{}] }, 'instances[0].content'],
+    ['an unknown task_type', { instances: [{ content: 'a', task_type: 'SUMMARIZE' }] }, 'instances[0].task_type'],
+    ['mixed task types', { instances: [{ content: 'a', task_type: 'CLUSTERING' }, { content: 'b' }] }, 'instances[1].task_type'],
+    ['a bare number as parameters', { instances: [{ content: 'a' }], parameters: 256 }, 'parameters'],
+    ['an unknown parameter', { instances: [{ content: 'a' }], parameters: { dimensions: 256 } }, 'parameters.dimensions'],
+  ])('refuses %s', async (_name, body, field) => {
+    const res = await predict(body);
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({ status: 'INVALID_ARGUMENT', field });
+    expect(fake.calls).toHaveLength(0);
+  });
+
+  it('answers 503 UNAVAILABLE in Google\'s shape with parameters.fallback false', async () => {
+    fake.fail(429, { times: Infinity });
+    const res = await predict({ instances: [{ content: 'a' }], parameters: { fallback: false } });
+    expect(res.status).toBe(503);
+    expect(res.json.error).toMatchObject({ code: 503, status: 'UNAVAILABLE', type: 'upstream' });
+    expect(res.json.error.message).toMatch(/RESOURCE_EXHAUSTED/);
+  });
+});
