@@ -58,5 +58,8 @@ console.log(table(['LOCAL_COALESCE', 'requests/s (median)', 'latency p50 ms', 'l
 ])));
 console.log(`\nPer-round requests/s, on: ${rps('on').map((v) => fixed(v, 0)).join(', ')}; off: ${rps('off').map((v) => fixed(v, 0)).join(', ')}`);
 console.log(`Coalescing on / off (median of per-round ratios): ${ratio(gain)}`);
+console.log('Why the gap is small: onnxruntime-node runs session.run on the JavaScript thread (its run() only defers to setImmediate), so');
+console.log('inference is serialised in both modes and blocks HTTP work while it runs. With one text per run (exact int8 vectors) there is no');
+console.log('batch to share; coalescing orders the work and bounds the queue (429 when full) rather than multiplying throughput.');
 console.log(await machineNote(), '(shared machine: other work was running; compare ratios, not absolute numbers)');
 summaryLine(`coalescing: ${CONCURRENCY} concurrent single-text requests, coalescing on = ${ratio(gain)} requests/s of off (target ≥3×); p99 latency ${fixed(p99(all('on')), 0)} ms on vs ${fixed(p99(all('off')), 0)} ms off`);
