@@ -22,6 +22,8 @@ type Client = {
 export function createRedisStore(options: RedisStoreOptions): L2Store {
   const prefix = options.prefix ?? 'emb:';
   let connecting: Promise<Client> | undefined;
+  // Held apart from `connecting` so close() can stop a client still trying to connect.
+  let raw: { destroy(): void } | undefined;
 
   async function connect(): Promise<Client> {
     const { createClient, RESP_TYPES } = await import('redis');
@@ -36,6 +38,7 @@ export function createRedisStore(options: RedisStoreOptions): L2Store {
     });
     // Without a listener an 'error' event would crash the process; the tiered cache logs outages.
     base.on('error', () => {});
+    raw = base;
     await base.connect();
     return base.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }) as unknown as Client;
   }
@@ -69,11 +72,14 @@ export function createRedisStore(options: RedisStoreOptions): L2Store {
       await (await client()).ping();
     },
     async close() {
-      const pending = connecting;
+      const client = raw;
       connecting = undefined;
-      if (!pending) return;
-      const c = await pending.catch(() => undefined);
-      c?.destroy();
+      raw = undefined;
+      try {
+        client?.destroy();
+      } catch {
+        // already closed
+      }
     },
   };
 }
