@@ -6,7 +6,7 @@ import type { Gateway } from '../gateway.js';
 import type { EmbedRequest, RequestItem } from '../embedding/request.js';
 import { embedRequest, type EmbedOutcome } from '../embedding/service.js';
 import { toBase64 } from '../vectors.js';
-import { failedItemIndex } from './failures.js';
+import { failedItemIndex, isUnattributed } from './failures.js';
 import type { BatchItem, BatchJob } from './job.js';
 import type { Shard } from './plan.js';
 import type { ItemError, ItemResult, ModelUsed } from './results.js';
@@ -30,12 +30,15 @@ const itemError = (error: GatewayError, index: number): ItemError => ({
   field: error.field?.replace(/^inputs\[\d+\]/, `items[${index}]`) ?? `items[${index}]`,
 });
 
-/** Embeds with one model, peeling off items the model refuses one at a time (they are rare). */
+/**
+ * Embeds with one model. An item the model refuses by position is peeled off (rare); a refusal
+ * that names no item (Vertex's 400 for one over-long text in a call) is halved until the item
+ * is found, so one bad item never costs its neighbours their vectors.
+ */
 async function embedWithModel(gw: Gateway, job: BatchJob, selector: string, items: BatchItem[], errors: Map<number, ItemError>, chunk: number) {
   const vectors = new Map<number, Float32Array>();
   let outcome: EmbedOutcome | undefined;
-  for (let start = 0; start < items.length; start += chunk) {
-    let batch: RequestItem[] = items.slice(start, start + chunk).map(({ index, text, title }) => ({ index, text, ...(title !== undefined ? { title } : {}) }));
+  const run = async (batch: RequestItem[]): Promise<void> => {
     while (batch.length > 0) {
       const request: EmbedRequest = {
         items: batch, task: job.task, dimensions: job.dimensions, truncate: job.truncate,
@@ -44,14 +47,28 @@ async function embedWithModel(gw: Gateway, job: BatchJob, selector: string, item
       try {
         outcome = await embedRequest(gw, request);
         outcome.items.forEach((item) => vectors.set(item.index, item.values));
-        break;
+        return;
       } catch (error) {
         const index = failedItemIndex(error);
-        if (index === undefined || !batch.some((item) => item.index === index)) throw error;
-        errors.set(index, itemError(error as GatewayError, index));
-        batch = batch.filter((item) => item.index !== index);
+        if (index !== undefined && batch.some((item) => item.index === index)) {
+          errors.set(index, itemError(error as GatewayError, index));
+          batch = batch.filter((item) => item.index !== index);
+          continue;
+        }
+        if (!isUnattributed(error)) throw error;
+        if (batch.length === 1) {
+          errors.set(batch[0]!.index, itemError(error, batch[0]!.index));
+          return;
+        }
+        const mid = Math.ceil(batch.length / 2);
+        await run(batch.slice(0, mid));
+        await run(batch.slice(mid));
+        return;
       }
     }
+  };
+  for (let start = 0; start < items.length; start += chunk) {
+    await run(items.slice(start, start + chunk).map(({ index, text, title }) => ({ index, text, ...(title !== undefined ? { title } : {}) })));
   }
   return { vectors, outcome };
 }

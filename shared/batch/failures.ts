@@ -17,6 +17,11 @@ export function isPermanent(error: unknown): error is GatewayError {
   return error instanceof GatewayError && PERMANENT.has(error.type);
 }
 
+/** A refusal of the request that names no field: some item in it, but which one is unknown. */
+export function isUnattributed(error: unknown): error is GatewayError {
+  return error instanceof GatewayError && PERMANENT.has(error.type) && error.field === undefined;
+}
+
 export function describe(error: unknown): { type: string; message: string; field?: string } {
   if (error instanceof GatewayError) return { type: error.type, message: error.message, ...(error.field ? { field: error.field } : {}) };
   return { type: 'internal', message: error instanceof Error ? error.message : String(error) };
