@@ -17,10 +17,12 @@ locals {
   # Cloud Run service names are lowercase: embedBatch -> <prefix>-embed-batch.
   service_names = { for name in keys(local.functions) : name => "${var.name_prefix}-${lower(replace(name, "/([A-Z])/", "-$1"))}" }
 
+  # Only the fields an override sets replace the defaults.
+  overrides = { for name, o in var.function_overrides : name => { for k, v in o : k => v if v != null } }
   sizing = {
     for name, f in local.functions : name => merge(
       f.trigger == "pubsub" ? var.batch_defaults : var.function_defaults,
-      { for k, v in lookup(var.function_overrides, name, {}) : k => v if v != null },
+      try(local.overrides[name], {}),
     )
   }
 

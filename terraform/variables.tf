@@ -119,6 +119,20 @@ variable "function_overrides" {
     timeout_seconds = optional(number)
   }))
   default = {}
+
+  validation {
+    condition     = alltrue([for o in values(var.function_overrides) : o.memory == null || can(regex("^[0-9]+(Mi|Gi)$", o.memory))])
+    error_message = "function_overrides memory values must look like 512Mi or 2Gi."
+  }
+  validation {
+    # Terraform evaluates both sides of ||, so nulls are replaced by passing values first.
+    condition = alltrue([for o in values(var.function_overrides) : (
+      coalesce(o.min_instances, 0) >= 0 && coalesce(o.max_instances, 1) >= 1 &&
+      coalesce(o.concurrency, 1) >= 1 && coalesce(o.concurrency, 1) <= 1000 &&
+      coalesce(o.timeout_seconds, 60) >= 1 && coalesce(o.timeout_seconds, 60) <= 3600
+    )])
+    error_message = "function_overrides: min_instances >= 0, max_instances >= 1, concurrency 1-1000, timeout_seconds 1-3600."
+  }
 }
 
 variable "ingress_settings" {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -155,5 +155,37 @@ describe('batch delivery', () => {
     const subscriber = mod.resource.google_pubsub_subscription_iam_member?.dead_letter_subscriber?.[0];
     expect(subscriber).toMatchObject({ role: 'roles/pubsub.subscriber', for_each: '${google_pubsub_subscription.jobs}', member: '${local.pubsub_service_agent}' });
     expect(mod.locals.pubsub_service_agent).toMatch(/gcp-sa-pubsub\.iam\.gserviceaccount\.com/);
+  });
+});
+
+// terraform console evaluates variables offline (no provider needed), so validations run for real.
+describe.skipIf(!hasTerraform)('variable validations (terraform console)', () => {
+  function evaluate(tfvars: string, expression: string) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tf-vars-'));
+    try {
+      writeFileSync(path.join(dir, 'variables.tf'), readFileSync(path.join(moduleDir, 'variables.tf'), 'utf8'));
+      writeFileSync(path.join(dir, 'terraform.tfvars'), tfvars);
+      const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1', NO_COLOR: '1' };
+      return spawnSync('terraform', ['console', '-no-color'], { cwd: dir, input: expression + '\n', encoding: 'utf8', env });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('accepts a project id alone, with every default valid', () => {
+    const run = evaluate('project_id = "my-proj-123"\n', 'var.function_defaults.memory');
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('"1Gi"');
+  });
+
+  it.each([
+    ['invoker_members = ["allUsers"]', 'invoker_members entries must be IAM members'],
+    ['function_overrides = { embed = { memory = "2GB" } }', 'function_overrides memory values'],
+    ['batch_defaults = { timeout_seconds = 600 }', 'batch_defaults.timeout_seconds'],
+    ['cache_store = "memcached"', 'cache_store must be firestore, redis or none'],
+    ['name_prefix = "Gateway_Prod"', 'name_prefix must be'],
+  ])('rejects %s', (line, message) => {
+    const run = evaluate(`project_id = "my-proj-123"\n${line}\n`, 'var.project_id');
+    expect(run.stderr.replace(/\s+/g, ' ')).toContain(message);
   });
 });
