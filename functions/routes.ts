@@ -15,6 +15,8 @@ export interface RouteEntry {
 export const routes: RouteEntry[] = [
   { name: 'embed', dir: 'embed', kind: 'http', path: '/embed', usesLocalModel: true },
   { name: 'health', dir: 'health', kind: 'http', path: '/healthz', usesLocalModel: true },
+  { name: 'chunk', dir: 'chunk', kind: 'http', path: '/chunk', usesLocalModel: true },
+  { name: 'similarity', dir: 'similarity', kind: 'http', path: '/similarity', usesLocalModel: true },
   { name: 'openaiEmbeddings', dir: 'openaiEmbeddings', kind: 'http', path: '/v1/embeddings', usesLocalModel: true },
   { name: 'vertexPredict', dir: 'vertexPredict', kind: 'http', path: '/v1/projects/{project}/locations/{location}/publishers/google/models/{model}:predict', usesLocalModel: true },
   { name: 'embedBatch', dir: 'embedBatch', kind: 'event', path: '/projects/{project}/topics/{topic}', usesLocalModel: true },

@@ -27,6 +27,7 @@ export async function readiness(gw: Gateway, options: { load: boolean }): Promis
     mode: gw.vertex ? (gw.config.fallback ? 'vertex+local' : 'vertex') : 'local',
     local,
     vertex,
-    cache: { store: gw.config.cache.store },
+    // An unreachable cache store leaves the gateway serving (from L1), so it does not degrade readiness.
+    cache: await gw.cache.health(),
   };
 }

@@ -1,0 +1,28 @@
+// The `/chunk` body: text, max_tokens, overlap_tokens. Sizes are in the bundled model's tokens,
+// without its special tokens.
+import { config } from '../config.js';
+import { invalid, tooLarge } from '../errors.js';
+import { optionalInt, rejectUnknownFields, requireText, type Json } from '../http/validate.js';
+
+export interface ChunkRequest {
+  text: string;
+  maxTokens: number;
+  overlapTokens: number;
+}
+
+const FIELDS = ['text', 'max_tokens', 'overlap_tokens'] as const;
+const LIMIT = 1_000_000;
+
+export function parseChunkRequest(body: Json, defaultMaxTokens: number): ChunkRequest {
+  rejectUnknownFields(body, FIELDS);
+  const text = requireText(body.text, 'text');
+  const { maxTextChars } = config().limits;
+  if (text.length > maxTextChars) throw tooLarge('text', `text has ${text.length} characters; the limit is ${maxTextChars}`);
+  const maxTokens = optionalInt(body, 'max_tokens', 1, LIMIT) ?? defaultMaxTokens;
+  const explicitOverlap = optionalInt(body, 'overlap_tokens', 0, LIMIT);
+  if (explicitOverlap !== undefined && explicitOverlap >= maxTokens) {
+    throw invalid('overlap_tokens', `overlap_tokens (${explicitOverlap}) must be smaller than max_tokens (${maxTokens})`);
+  }
+  const overlapTokens = explicitOverlap ?? Math.min(config().chunking.overlapTokens, maxTokens - 1);
+  return { text, maxTokens, overlapTokens };
+}
