@@ -19,7 +19,7 @@ async function timeStart(dir: string, target: string, request: { path: string; i
   await res.arrayBuffer();
   const firstResponse = performance.now() - t0;
   await running.stop();
-  if (!res.ok) throw new Error(`${target} answered ${res.status}`);
+  if (!res.ok) throw new Error(`${target} answered ${res.status}: ${running.output()}`);
   return { listening, firstResponse };
 }
 

@@ -1,6 +1,6 @@
 // Bundles one function with esbuild into its own folder: the code, the model folder when the
 // function can run the bundled model, and a package.json naming only what must stay external.
-import { cp, mkdir, rm, stat, writeFile, readdir } from 'node:fs/promises';
+import { cp, copyFile, mkdir, readFile, rm, stat, writeFile, readdir } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
@@ -72,6 +72,37 @@ export function bundledPackages(metafile: Metafile): Set<string> {
   return found;
 }
 
+export interface UrlAsset {
+  /** Absolute path of the referenced file. */
+  source: string;
+  /** File name beside the bundle's code, where `new URL(name, import.meta.url)` finds it at run time. */
+  name: string;
+}
+
+const URL_REFERENCE = /new URL\(\s*['"](\.\.?\/[^'"]+)['"]\s*,\s*import\.meta\.url\s*\)/g;
+
+/**
+ * Files the project's own code opens with `new URL('./file', import.meta.url)` (a worker
+ * script, say). esbuild leaves the expression alone, so at run time it resolves next to the
+ * bundle's output file: the asset must sit at the bundle's root under the same name.
+ */
+export async function urlAssets(metafile: Metafile, root: string): Promise<UrlAsset[]> {
+  const assets = new Map<string, UrlAsset>();
+  for (const input of Object.keys(metafile.inputs)) {
+    if (input.includes('node_modules/') || input.includes(':')) continue;
+    const file = path.resolve(root, input);
+    const text = await readFile(file, 'utf8').catch(() => '');
+    for (const match of text.matchAll(URL_REFERENCE)) {
+      const source = path.resolve(path.dirname(file), match[1]!);
+      const name = path.basename(source);
+      const clash = assets.get(name);
+      if (clash && clash.source !== source) throw new Error(`two files referenced by new URL() share the name ${name}: ${clash.source}, ${source}`);
+      assets.set(name, { source, name });
+    }
+  }
+  return [...assets.values()];
+}
+
 async function folderBytes(dir: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
@@ -107,6 +138,31 @@ export async function bundleFunction(route: RouteEntry, options: BundleOptions):
   const metafile = result.metafile!;
   const needed = new Set(importedExternals(metafile));
   for (const pkg of bundledPackages(metafile)) for (const dep of hiddenRuntimeDependencies[pkg] ?? []) needed.add(dep);
+  for (const asset of await urlAssets(metafile, options.root)) {
+    const target = path.join(dir, asset.name);
+    if (!/\.(mjs|js)$/.test(asset.name)) {
+      await copyFile(asset.source, target);
+      continue;
+    }
+    // A script (a worker): bundled on its own, with the same externals, so its imports come along.
+    const worker = await build({
+      absWorkingDir: options.root,
+      entryPoints: [asset.source],
+      outfile: target,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      minify: options.minify,
+      legalComments: 'eof',
+      external: [...externalPackages],
+      plugins: [sharpStub],
+      banner: { js: banner },
+      metafile: true,
+      logLevel: 'warning',
+    });
+    for (const dep of importedExternals(worker.metafile!)) needed.add(dep);
+  }
   const { pkg, warnings } = manifest(route.name, [...needed], options.rootPackage, options.lockVersions);
   await writeFile(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
   // Same reason as the repository's .npmrc: onnxruntime-node's postinstall fetches CUDA extras
