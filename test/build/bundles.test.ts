@@ -127,9 +127,23 @@ describe('dist bundles under functions-framework', () => {
     expect(maxDiff(res.json.predictions[0].embeddings.values, reference)).toBeLessThan(1e-6);
   });
 
+  it.skipIf(!routes.some((r) => r.name === 'chunk'))('chunk splits by the bundled tokenizer', async () => {
+    const fn = await start('chunk');
+    const res = await call(`${fn.url}/`, post({ text: '我喜欢看电影。今天股市大跌！', max_tokens: 8 }));
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.chunks.map((c: { text: string }) => c.text)).toEqual(['我喜欢看电影。', '今天股市大跌！']);
+  });
+
+  it.skipIf(!routes.some((r) => r.name === 'similarity'))('similarity ranks 我爱看电影 first', async () => {
+    const fn = await start('similarity');
+    const res = await call(`${fn.url}/`, post({ query: TEXT, texts: ['今天股市大跌', '我爱看电影'] }));
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.scores[0].text).toBe('我爱看电影');
+  });
+
   // Functions without a request above (added since): the bundle must load, register and answer
   // through the gateway's error shape, never crash.
-  const known = new Set(['embed', 'health', 'openaiEmbeddings', 'vertexPredict', 'embedBatch']);
+  const known = new Set(['embed', 'health', 'openaiEmbeddings', 'vertexPredict', 'embedBatch', 'chunk', 'similarity']);
   const others = routes.filter((r) => r.kind === 'http' && !known.has(r.name)).map((r) => [r.name] as [string]);
   it.skipIf(others.length === 0).each(others)('%s starts and answers JSON', async (name) => {
     const fn = await start(name);
