@@ -22,6 +22,9 @@ beforeAll(async () => {
     BATCH_SHARD_MAX_ITEMS: String(SHARD_ITEMS),
     BATCH_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
     BATCH_STATE_STORE: 'memory',
+    // /embed must compute its own vectors, not read the batch's back from the cache.
+    CACHE_L1_BYTES: '0',
+    CACHE_STORE: 'none',
   });
 });
 

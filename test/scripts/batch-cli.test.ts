@@ -14,7 +14,7 @@ let server: Awaited<ReturnType<typeof startTestServer>>;
 
 beforeAll(async () => {
   await fx.topic('results');
-  server = await startTestServer({ RESULTS_TOPIC: fx.topicPath('results'), BATCH_SHARD_MAX_ITEMS: '40' });
+  server = await startTestServer({ RESULTS_TOPIC: fx.topicPath('results'), BATCH_SHARD_MAX_ITEMS: '40', CACHE_L1_BYTES: '0', CACHE_STORE: 'none' });
   await fx.push(await fx.topic('jobs'), server.url);
 });
 
