@@ -32,3 +32,15 @@ describe.each(stores)('%s completion store', (_name, store) => {
     expect((await store.begin({ ...key, planHash: 'p2' })).done).toEqual(new Set([1]));
   });
 });
+
+describe('BATCH_STATE_STORE', () => {
+  it('follows the shared store when unset, and refuses an unknown store by name', async () => {
+    const { loadConfig } = await import('../../shared/config.js');
+    const { createCompletionStore } = await import('../../shared/batch/store.js');
+    expect(loadConfig({}).batch.stateStore).toBe('memory');
+    expect(loadConfig({ CACHE_STORE: 'firestore' }).batch.stateStore).toBe('firestore');
+    expect(loadConfig({ CACHE_STORE: 'firestore', BATCH_STATE_STORE: 'memory' }).batch.stateStore).toBe('memory');
+    expect(createCompletionStore(loadConfig({ BATCH_STATE_STORE: 'firestore', RESULTS_TOPIC: 'projects/p/topics/t' })).kind).toBe('firestore');
+    expect(() => loadConfig({ BATCH_STATE_STORE: 'redis' })).toThrow(/BATCH_STATE_STORE: must be one of memory, firestore/);
+  });
+});
