@@ -1,6 +1,7 @@
 // The one place that reads process.env. Every setting is parsed and validated once, at cold
 // start; a bad value stops start-up with a message that names the variable.
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,6 +49,7 @@ export interface Config {
     maxQueuedTexts: number;
     coalesce: boolean;
     threads: number;
+    workers: number;
   };
   vertex: {
     /** Null when no Google Cloud project is configured: the gateway runs on the bundled model. */
@@ -262,6 +264,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxQueuedTexts: r.int('LOCAL_MAX_QUEUED_TEXTS', 4096, 1),
       coalesce: r.bool('LOCAL_COALESCE', true),
       threads: r.int('LOCAL_THREADS', 0, 0, 256),
+      // One session per core runs one-text inference in parallel, off the event loop.
+      workers: r.int('LOCAL_WORKERS', Math.min(availableParallelism(), 4), 0, 64),
     },
     vertex: {
       project,

@@ -31,7 +31,7 @@ export function createGateway(config: Config): Gateway {
   const folder = readModelFolder(config.local.modelDir);
   const local = createLocalProvider({
     folder,
-    loadRuntime: () => loadLocalRuntime(folder, config.local.threads),
+    loadRuntime: () => loadLocalRuntime(folder, { threads: config.local.threads, workers: config.local.workers }),
     maxBatchSize: config.local.maxBatchSize,
     maxBatchTokens: config.local.maxBatchTokens,
     maxQueuedTexts: config.local.maxQueuedTexts,

@@ -11,6 +11,8 @@ export interface BatcherOptions {
   maxBatchTokens: number;
   maxQueued: number;
   coalesce: boolean;
+  /** Batches run at once (one per inference worker). */
+  parallelism?: number;
   run: RunBatch;
 }
 
@@ -51,20 +53,32 @@ export function createBatcher(options: BatcherOptions): Batcher {
   let inFlight = 0;
   let draining = false;
 
-  async function runJobs(jobs: Job[]): Promise<void> {
-    for (const batch of packBatches(jobs, options.maxBatchSize, options.maxBatchTokens)) {
-      const live = batch.filter((job) => !job.signal?.aborted);
-      for (const job of batch) if (job.signal?.aborted) job.reject(job.signal.reason);
-      if (live.length === 0) continue;
-      try {
-        const vectors = await options.run(live.map((job) => job.ids));
-        live.forEach((job, i) => job.resolve(vectors[i]!));
-      } catch (error) {
-        for (const job of live) job.reject(error);
-      } finally {
-        inFlight -= live.length;
+  async function runBatch(batch: Job[]): Promise<void> {
+    const live = batch.filter((job) => !job.signal?.aborted);
+    for (const job of batch) {
+      if (job.signal?.aborted) {
+        job.reject(job.signal.reason);
+        inFlight -= 1;
       }
     }
+    if (live.length === 0) return;
+    try {
+      const vectors = await options.run(live.map((job) => job.ids));
+      live.forEach((job, i) => job.resolve(vectors[i]!));
+    } catch (error) {
+      for (const job of live) job.reject(error);
+    } finally {
+      inFlight -= live.length;
+    }
+  }
+
+  async function runJobs(jobs: Job[]): Promise<void> {
+    const batches = packBatches(jobs, options.maxBatchSize, options.maxBatchTokens);
+    let next = 0;
+    const lanes = Math.max(1, Math.min(options.parallelism ?? 1, batches.length));
+    await Promise.all(Array.from({ length: lanes }, async () => {
+      while (next < batches.length) await runBatch(batches[next++]!);
+    }));
   }
 
   async function drain(): Promise<void> {

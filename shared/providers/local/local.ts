@@ -57,6 +57,7 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
       maxBatchTokens: options.maxBatchTokens,
       maxQueued: options.maxQueuedTexts,
       coalesce: options.coalesce,
+      parallelism: rt.parallelism,
       run: (sequences) => rt.infer(sequences),
     });
     return batcher;

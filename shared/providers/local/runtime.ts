@@ -1,6 +1,9 @@
-// The bundled model, run in-process by transformers.js (onnxruntime-node on CPU). The library
-// is imported on first use only: a route that never embeds locally never pays for it.
+// The bundled model, run in-process: transformers.js reads the tokenizer, and inference runs in
+// onnxruntime-node on CPU, in worker threads by default (see inference-worker.mjs) or through
+// transformers.js on the main thread. Both are imported on first use only: a route that never
+// embeds locally never pays for them.
 import type { ModelFolder } from '../../model/folder.js';
+import { startInferencePool } from './worker-pool.js';
 
 export interface LocalRuntime {
   /** Token ids with the model's special tokens, not truncated. */
@@ -9,6 +12,15 @@ export interface LocalRuntime {
   endTokenId: number;
   /** One pooled (not yet normalised) vector per sequence. */
   infer(sequences: number[][]): Promise<Float32Array[]>;
+  /** How many inference runs can usefully be in flight at once. */
+  parallelism: number;
+}
+
+export interface RuntimeOptions {
+  /** Intra-op threads per session; 0 lets onnxruntime choose (1 per worker with workers). */
+  threads: number;
+  /** Worker threads running inference; 0 runs it on the main thread through transformers.js. */
+  workers: number;
 }
 
 export interface TokenizerLike {
@@ -38,7 +50,15 @@ export async function loadTokenizer(folder: ModelFolder): Promise<TokenizerLike>
   return (await lib.AutoTokenizer.from_pretrained(basename(folder.dir))) as unknown as TokenizerLike;
 }
 
-export async function loadLocalRuntime(folder: ModelFolder, threads: number): Promise<LocalRuntime> {
+export async function loadLocalRuntime(folder: ModelFolder, options: RuntimeOptions): Promise<LocalRuntime> {
+  if (options.workers > 0) {
+    const [tokenizer, pool] = await Promise.all([
+      loadTokenizer(folder),
+      startInferencePool(folder, options.workers, options.threads || 1),
+    ]);
+    return { encode: (text) => tokenizer.encode(text), endTokenId: tokenizer.sep_token_id ?? 102, infer: pool.infer, parallelism: pool.size };
+  }
+  const threads = options.threads;
   const { dirname, basename } = await import('node:path');
   const lib = await importTransformers(dirname(folder.dir) + '/');
   const name = basename(folder.dir);
@@ -71,7 +91,7 @@ export async function loadLocalRuntime(folder: ModelFolder, threads: number): Pr
     return sequences.map((seq, b) => pool(states, b, width, hidden, seq.length, folder.pooling));
   }
 
-  return { encode: (text) => tokenizer.encode(text), endTokenId: tokenizer.sep_token_id ?? 102, infer };
+  return { encode: (text) => tokenizer.encode(text), endTokenId: tokenizer.sep_token_id ?? 102, infer, parallelism: 1 };
 }
 
 /** CLS takes the first token's state; mean averages the states of the real (unpadded) tokens. */
