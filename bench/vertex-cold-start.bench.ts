@@ -18,7 +18,7 @@ const probe = (mode: 'index' | 'grpc' | 'rest', port: number) => `
 const t0 = performance.now();
 const mb = () => Math.round(process.memoryUsage().rss / 1048576);
 const out = { mode: '${mode}', baseMiB: mb() };
-let Client, gax;
+let Client;
 if ('${mode}' === 'index') {
   ({ v1: { PredictionServiceClient: Client } } = await import('@google-cloud/aiplatform'));
 } else {
@@ -27,7 +27,6 @@ if ('${mode}' === 'index') {
 }
 const options = { apiEndpoint: '127.0.0.1', port: ${port} };
 if ('${mode}' === 'rest') {
-  gax = (await import('google-gax/fallback')).default;
   const { PassThroughClient } = await import('google-auth-library');
   Object.assign(options, { fallback: true, protocol: 'http', authClient: new PassThroughClient() });
 } else {
@@ -37,7 +36,7 @@ if ('${mode}' === 'rest') {
 out.importMs = performance.now() - t0;
 out.importMiB = mb();
 const t1 = performance.now();
-const client = new Client(options, gax);
+const client = new Client(options);
 const toValue = (x) => ({ structValue: { fields: Object.fromEntries(Object.entries(x).map(([k, v]) => [k, typeof v === 'string' ? { stringValue: v } : { boolValue: v }])) } });
 await client.predict({ endpoint: 'projects/p/locations/us-central1/publishers/google/models/text-multilingual-embedding-002',
   instances: [toValue({ content: 'hello' })], parameters: toValue({ autoTruncate: true }) }, { timeout: 10000, maxRetries: 0 });

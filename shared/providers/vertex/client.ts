@@ -1,6 +1,7 @@
 // The one place that talks to Vertex AI: the real `@google-cloud/aiplatform` v1
 // PredictionServiceClient, created on first use. The deep import skips the package index, which
 // loads every Vertex service (measured in bench/vertex-cold-start.bench.ts).
+import { createRequire } from 'node:module';
 import type { VertexTransport } from '../../config.js';
 
 export interface PredictCall {
@@ -44,6 +45,12 @@ export class CallTimeoutError extends Error {
   }
 }
 
+/** The google-gax copy the client library itself uses (its gRPC credentials must match it). */
+function clientGax(): any {
+  const require = createRequire(import.meta.url);
+  return createRequire(require.resolve('@google-cloud/aiplatform'))('google-gax');
+}
+
 type Client = {
   predict(request: unknown, options: unknown): Promise<[any, ...unknown[]]> & { cancel?: () => void };
   close(): Promise<void>;
@@ -57,15 +64,13 @@ async function loadClient(settings: VertexClientSettings): Promise<{ client: Cli
   ]);
   const apiEndpoint = settings.apiEndpoint ?? `${settings.location}-aiplatform.googleapis.com`;
   const options: Record<string, unknown> = { apiEndpoint, ...(settings.port ? { port: settings.port } : {}) };
-  let gaxInstance: unknown;
   if (settings.transport === 'rest') {
-    // The fallback build of google-gax speaks HTTP/1.1 + JSON and never loads gRPC.
-    gaxInstance = await import('google-gax/fallback').then((m: any) => m.default ?? m);
+    // HTTP/1.1 + JSON. (Handing the client gax's fallback build would not spare loading gRPC:
+    // the client module requires google-gax itself.)
     options.fallback = true;
     if (settings.insecure) options.protocol = 'http';
   } else if (settings.insecure) {
-    const gax: any = await import('google-gax');
-    options.sslCreds = (gax.default ?? gax).grpc.credentials.createInsecure();
+    options.sslCreds = clientGax().grpc.credentials.createInsecure();
   }
   if (settings.authClient) {
     options.authClient = settings.authClient;
@@ -77,7 +82,7 @@ async function loadClient(settings: VertexClientSettings): Promise<{ client: Cli
     const { GoogleAuth } = await import('google-auth-library');
     options.auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
   }
-  const client = new PredictionServiceClient(options as any, gaxInstance as any) as unknown as Client;
+  const client = new PredictionServiceClient(options as any) as unknown as Client;
   return { client, helpers: helpers as unknown as Helpers };
 }
 
