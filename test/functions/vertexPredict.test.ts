@@ -122,3 +122,25 @@ describe('POST .../models/{model}:predict', () => {
     expect(res.json.error.message).toMatch(/RESOURCE_EXHAUSTED/);
   });
 });
+
+describe(':predict without a Google Cloud project', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  beforeAll(async () => {
+    delete process.env.GOOGLE_CLOUD_PROJECT;
+    server = await startTestServer({ CACHE_L1_BYTES: '0' });
+  });
+  afterAll(() => server.close());
+
+  it('serves the bundled model when the path names it', async () => {
+    const res = await postJson(server.url + path('local'), { instances: [{ content: '我喜欢看电影' }] });
+    expect(res.status).toBe(200);
+    expect(res.json.predictions[0].embeddings.values).toHaveLength(512);
+    expect(res.json.metadata).toMatchObject({ billableCharacterCount: 0, gateway: { provider: 'local', fallback: { used: false } } });
+  });
+
+  it('says Vertex is not configured when the path names a Vertex model', async () => {
+    const res = await postJson(server.url + path(), { instances: [{ content: 'x' }] });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({ status: 'INVALID_ARGUMENT', field: 'model', message: expect.stringMatching(/not configured/) });
+  });
+});
