@@ -273,7 +273,7 @@ export function loadConfig(env: Env = process.env): Config {
       model: r.string('VERTEX_MODEL', 'text-multilingual-embedding-002'),
       apiEndpoint: r.optionalString('VERTEX_API_ENDPOINT'),
       port: r.raw('VERTEX_PORT') === undefined ? null : r.int('VERTEX_PORT', 443, 1, 65535),
-      // REST: ~200 ms faster to the first answer and ~25 MiB smaller than gRPC (bench/vertex-cold-start);
+      // REST: 200-450 ms faster to the first answer and 25-30 MiB smaller than gRPC (bench/vertex-cold-start);
       // gRPC's ~1 ms per call advantage is lost in Vertex's own latency.
       transport: r.oneOf('VERTEX_TRANSPORT', ['grpc', 'rest'], 'rest'),
       insecure: r.bool('VERTEX_INSECURE', false),
