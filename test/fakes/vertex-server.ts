@@ -9,6 +9,7 @@
  *   const fake = await startFakeVertex({ transport: 'grpc' });   // or 'rest'
  *   const server = await startTestServer({ ...fake.env });       // the gateway now uses the fake
  *   fake.calls            // every predict received: { model, instances, tokens, dimensions, autoTruncate, result }
+ *   fake.maxInFlight()    // most calls in progress at once since the last reset
  *   fake.fail(429, { times: 5 })   // next 5 calls answer RESOURCE_EXHAUSTED (also 503, 500, 400, 'token-limit')
  *   fake.fail(503, { times: Infinity })  // until fake.reset()
  *   fake.hang({ times: 1 }) // next call never answers (the client must give up)
@@ -58,6 +59,7 @@ export interface FakeVertex {
   env: Record<string, string>;
   calls: FakeCall[];
   limits: FakeLimits;
+  maxInFlight(): number;
   fail(failure: Failure, options?: { times?: number; message?: string }): void;
   hang(options?: { times?: number }): void;
   latency(ms: number): void;
@@ -136,6 +138,8 @@ export async function startFakeVertex(options: { transport?: 'grpc' | 'rest'; li
   const calls: FakeCall[] = [];
   let injections: Injection[] = [];
   let latencyMs = 0;
+  let inFlight = 0;
+  let peak = 0;
   const hanging = new Set<() => void>();
 
   function nextInjection(): Injection | undefined {
@@ -164,6 +168,7 @@ export async function startFakeVertex(options: { transport?: 'grpc' | 'rest'; li
       taskTypes: list.map((i) => String(i?.task_type ?? '')), titles: list.filter((i) => i?.title !== undefined).length, result: 'ok',
     };
     calls.push(call);
+    peak = Math.max(peak, ++inFlight);
     try {
       if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
       const injection = nextInjection();
@@ -214,6 +219,8 @@ export async function startFakeVertex(options: { transport?: 'grpc' | 'rest'; li
     } catch (error) {
       if (error instanceof FakeStatus) call.result = error.status;
       throw error;
+    } finally {
+      inFlight--;
     }
   }
 
@@ -231,6 +238,7 @@ export async function startFakeVertex(options: { transport?: 'grpc' | 'rest'; li
     },
     calls,
     limits,
+    maxInFlight: () => peak,
     fail(failure, { times = 1, message } = {}) {
       injections.push({ kind: 'fail', failure, message, left: times });
     },
@@ -242,6 +250,7 @@ export async function startFakeVertex(options: { transport?: 'grpc' | 'rest'; li
     },
     reset() {
       calls.length = 0;
+      peak = 0;
       injections = [];
       latencyMs = 0;
     },

@@ -22,7 +22,7 @@ describe('Vertex primary over /embed (gRPC)', () => {
 
   beforeAll(async () => {
     fake = await startFakeVertex({ transport: 'grpc' });
-    server = await startTestServer(vertexEnv(fake));
+    server = await startTestServer(vertexEnv(fake, { VERTEX_CONCURRENCY: '2' }));
   });
   afterAll(async () => {
     await server.close();
@@ -54,6 +54,14 @@ describe('Vertex primary over /embed (gRPC)', () => {
       expect(e.index).toBe(i);
       expect(maxDiff(fromBase64(e.values), fakeEmbedding(MODEL, 'RETRIEVAL_DOCUMENT', texts[i]!))).toBeLessThan(1e-6);
     });
+  });
+
+  it('keeps at most VERTEX_CONCURRENCY calls in flight', async () => {
+    fake.latency(30);
+    const res = await embed({ inputs: Array.from({ length: 1000 }, (_, i) => `t${i}`), encoding: 'base64', dimensions: 4 });
+    expect(res.status).toBe(200);
+    expect(fake.calls).toHaveLength(4);
+    expect(fake.maxInFlight()).toBe(2);
   });
 
   it('lets the token cap bind before the instance cap with 1,500-token texts', async () => {
