@@ -2,7 +2,7 @@
 // another model may cover (429, 5xx, deadline, breaker open); then the fallback answers and the
 // result says so. A 4xx never falls back: the request itself was wrong.
 import { GatewayError } from '../errors.js';
-import { log } from '../log.js';
+import { log, logThrottled } from '../log.js';
 import type { EmbeddingProvider, EmbedInput, EmbedOptions, ProviderResult } from './types.js';
 import { VertexError } from './vertex/errors.js';
 
@@ -40,7 +40,9 @@ export function createFallbackProvider(primary: EmbeddingProvider, fallback: Emb
             `${primary.info().model} is unavailable (${error.failure}) and the fallback model ${target.model} cannot produce ${options.dimensions} dimensions (it makes ${target.dimensions}); retry later, ask for ${target.dimensions}, or send "fallback": false`,
             { field: 'dimensions', cause: error, detail: { fallback_reason: reason, supported_dimensions: [target.dimensions] } });
         }
-        log.warn('fallback used', { primary: primary.info().model, fallback: target.model, failure: error.failure, texts: inputs.length });
+        // Once per failure kind per 10 s: a quota storm would otherwise log every request.
+        logThrottled(`fallback:${error.failure}`, 10_000, () =>
+          log.warn('fallback used', { primary: primary.info().model, fallback: target.model, failure: error.failure, texts: inputs.length }));
         const result = await fallback.embed(inputs, options);
         return { ...result, fallback: { used: true, reason } };
       }

@@ -136,7 +136,8 @@ export function createVertexClient(settings: VertexClientSettings): VertexClient
       } finally {
         clearTimeout(timer);
         if (onAbort) signal?.removeEventListener('abort', onAbort);
-        // A cancelled or timed-out call rejects later; nobody waits for it any more.
+        // `cancel` exists only where the library hands back gax's cancellable promise; otherwise an
+        // abandoned call ends at the library's own timeout, the same one. Nobody awaits it now.
         (pending as Promise<unknown>).catch(() => {});
       }
     },
