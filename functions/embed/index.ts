@@ -2,7 +2,7 @@
 import { http } from '@google-cloud/functions-framework';
 import { parseEmbedRequest } from '../../shared/embedding/request.js';
 import { embedRequest } from '../../shared/embedding/service.js';
-import { nativeResponse, setModelHeaders } from '../../shared/embedding/native-response.js';
+import { sendNativeResponse, setModelHeaders } from '../../shared/embedding/native-response.js';
 import { gateway } from '../../shared/gateway.js';
 import { httpRoute } from '../../shared/http/route.js';
 
@@ -10,5 +10,5 @@ http('embed', httpRoute({ name: 'embed', methods: ['POST'], jsonBody: true }, as
   const request = parseEmbedRequest(req.body);
   const outcome = await embedRequest(gateway(), request, ctx);
   setModelHeaders(res, outcome);
-  res.json(nativeResponse(outcome, request.encoding));
+  sendNativeResponse(res, outcome, request.encoding);
 }));

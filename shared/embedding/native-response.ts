@@ -1,27 +1,50 @@
 // The native `/embed` response shape (DESIGN.md).
 import type { Response } from '@google-cloud/functions-framework';
 import { toBase64 } from '../vectors.js';
-import type { EmbedOutcome } from './service.js';
+import type { EmbeddedItem, EmbedOutcome } from './service.js';
 import type { Encoding } from './request.js';
+import { valuesJson } from './values-json.js';
+
+/** Everything an embedding entry says besides its values. */
+function itemFields(item: EmbeddedItem) {
+  return {
+    index: item.index,
+    ...(item.id !== undefined ? { id: item.id } : {}),
+    tokens: item.tokens,
+    truncated: item.truncated,
+    cached: item.cached,
+    ...(item.chunk ? { chunk: item.chunk.index, start: item.chunk.start, end: item.chunk.end } : {}),
+    ...(item.chunks !== undefined ? { chunks: item.chunks } : {}),
+  };
+}
+
+function head(outcome: EmbedOutcome) {
+  return { model: outcome.model, provider: outcome.provider, dimensions: outcome.dimensions, fallback: outcome.fallback };
+}
 
 export function nativeResponse(outcome: EmbedOutcome, encoding: Encoding) {
   return {
-    model: outcome.model,
-    provider: outcome.provider,
-    dimensions: outcome.dimensions,
-    fallback: outcome.fallback,
-    embeddings: outcome.items.map((item) => ({
-      index: item.index,
-      ...(item.id !== undefined ? { id: item.id } : {}),
-      values: encoding === 'base64' ? toBase64(item.values) : Array.from(item.values),
-      tokens: item.tokens,
-      truncated: item.truncated,
-      cached: item.cached,
-      ...(item.chunk ? { chunk: item.chunk.index, start: item.chunk.start, end: item.chunk.end } : {}),
-      ...(item.chunks !== undefined ? { chunks: item.chunks } : {}),
-    })),
+    ...head(outcome),
+    embeddings: outcome.items.map((item) => {
+      const { index, ...rest } = itemFields(item);
+      return { index, values: encoding === 'base64' ? toBase64(item.values) : Array.from(item.values), ...rest };
+    }),
     usage: outcome.usage,
   };
+}
+
+/**
+ * Writes nativeResponse's document, with float values printed through valuesJson: printing
+ * floats is most of what answering from cache costs, and a hot vector is printed only once.
+ */
+export function sendNativeResponse(res: Response, outcome: EmbedOutcome, encoding: Encoding): void {
+  const embeddings = outcome.items.map((item) => {
+    const values = encoding === 'base64' ? JSON.stringify(toBase64(item.values)) : valuesJson(item.values);
+    return `{"values":${values},${JSON.stringify(itemFields(item)).slice(1)}`;
+  });
+  const body = `${JSON.stringify(head(outcome)).slice(0, -1)},"embeddings":[${embeddings.join(',')}],"usage":${JSON.stringify(outcome.usage)}}`;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(body);
 }
 
 /** Every response that carries vectors names their model in a header too. */
