@@ -2,6 +2,7 @@
 // on the model file directly, with no gateway, queue or library in between.
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { padSequences } from '../../shared/providers/local/tensors.mjs';
 
 export const modelDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../models/bge-small-zh-v1.5');
 export const modelFile = path.join(modelDir, 'onnx/model_quantized.onnx');
@@ -17,22 +18,12 @@ export async function loadRawModel(file = modelFile, hidden = 512): Promise<RawM
   const session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'] });
   return {
     async run(sequences) {
-      const batch = sequences.length;
-      const width = Math.max(...sequences.map((s) => s.length));
-      const ids = new BigInt64Array(batch * width);
-      const mask = new BigInt64Array(batch * width);
-      sequences.forEach((seq, b) => {
-        for (let t = 0; t < seq.length; t++) {
-          ids[b * width + t] = BigInt(seq[t]!);
-          mask[b * width + t] = 1n;
-        }
-      });
-      const dims = [batch, width];
+      const { ids, mask, typeIds, dims, width } = padSequences(sequences);
       const feeds: Record<string, ort.Tensor> = {
         input_ids: new ort.Tensor('int64', ids, dims),
         attention_mask: new ort.Tensor('int64', mask, dims),
       };
-      if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(batch * width), dims);
+      if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', typeIds, dims);
       const output = await session.run(feeds);
       const states = output[session.outputNames[0]!]!.data as Float32Array;
       return sequences.map((_, b) => states.slice(b * width * hidden, b * width * hidden + hidden));

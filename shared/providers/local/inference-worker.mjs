@@ -4,6 +4,7 @@
 // Plain JavaScript so it loads the same under tsx, vitest and an esbuild bundle.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { padSequences, poolRow } from './tensors.mjs';
 
 const { modelFile, hidden, pooling, threads } = workerData;
 const session = await ort.InferenceSession.create(modelFile, {
@@ -12,38 +13,17 @@ const session = await ort.InferenceSession.create(modelFile, {
   interOpNumThreads: 1,
 });
 
-function pool(states, row, width, length) {
-  const base = row * width * hidden;
-  if (pooling === 'cls') return states.slice(base, base + hidden);
-  const out = new Float32Array(hidden);
-  for (let t = 0; t < length; t++) {
-    for (let h = 0; h < hidden; h++) out[h] += states[base + t * hidden + h];
-  }
-  for (let h = 0; h < hidden; h++) out[h] /= length;
-  return out;
-}
-
 parentPort.on('message', async ({ id, sequences }) => {
   try {
-    const batch = sequences.length;
-    const width = Math.max(...sequences.map((s) => s.length));
-    const ids = new BigInt64Array(batch * width);
-    const mask = new BigInt64Array(batch * width);
-    sequences.forEach((seq, b) => {
-      for (let t = 0; t < seq.length; t++) {
-        ids[b * width + t] = BigInt(seq[t]);
-        mask[b * width + t] = 1n;
-      }
-    });
-    const dims = [batch, width];
+    const { ids, mask, typeIds, dims, width } = padSequences(sequences);
     const feeds = {
       input_ids: new ort.Tensor('int64', ids, dims),
       attention_mask: new ort.Tensor('int64', mask, dims),
     };
-    if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(batch * width), dims);
+    if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', typeIds, dims);
     const output = await session.run(feeds);
     const states = output.last_hidden_state.data;
-    const vectors = sequences.map((seq, b) => pool(states, b, width, seq.length));
+    const vectors = sequences.map((seq, b) => poolRow(states, b, width, hidden, seq.length, pooling));
     parentPort.postMessage({ id, vectors }, vectors.map((v) => v.buffer));
   } catch (error) {
     parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });

@@ -3,6 +3,7 @@
 // transformers.js on the main thread. Both are imported on first use only: a route that never
 // embeds locally never pays for them.
 import type { ModelFolder } from '../../model/folder.js';
+import { padSequences, poolRow } from './tensors.mjs';
 import { startInferencePool } from './worker-pool.js';
 
 export interface LocalRuntime {
@@ -71,38 +72,15 @@ export async function loadLocalRuntime(folder: ModelFolder, options: RuntimeOpti
   const hidden = folder.dimensions;
 
   async function infer(sequences: number[][]): Promise<Float32Array[]> {
-    const batch = sequences.length;
-    const width = Math.max(...sequences.map((s) => s.length));
-    const ids = new BigInt64Array(batch * width);
-    const mask = new BigInt64Array(batch * width);
-    sequences.forEach((seq, b) => {
-      for (let t = 0; t < seq.length; t++) {
-        ids[b * width + t] = BigInt(seq[t]!);
-        mask[b * width + t] = 1n;
-      }
-    });
-    const dims = [batch, width];
+    const { ids, mask, typeIds, dims, width } = padSequences(sequences);
     const output = await model({
       input_ids: new lib.Tensor('int64', ids, dims),
       attention_mask: new lib.Tensor('int64', mask, dims),
-      token_type_ids: new lib.Tensor('int64', new BigInt64Array(batch * width), dims),
+      token_type_ids: new lib.Tensor('int64', typeIds, dims),
     });
     const states = output.last_hidden_state.data as Float32Array;
-    return sequences.map((seq, b) => pool(states, b, width, hidden, seq.length, folder.pooling));
+    return sequences.map((seq, b) => poolRow(states, b, width, hidden, seq.length, folder.pooling));
   }
 
   return { encode: (text) => tokenizer.encode(text), endTokenId: tokenizer.sep_token_id ?? 102, infer, parallelism: 1 };
-}
-
-/** CLS takes the first token's state; mean averages the states of the real (unpadded) tokens. */
-export function pool(states: Float32Array, row: number, width: number, hidden: number, length: number, pooling: 'cls' | 'mean'): Float32Array {
-  const base = row * width * hidden;
-  if (pooling === 'cls') return states.slice(base, base + hidden);
-  const out = new Float32Array(hidden);
-  for (let t = 0; t < length; t++) {
-    const offset = base + t * hidden;
-    for (let h = 0; h < hidden; h++) out[h]! += states[offset + h]!;
-  }
-  for (let h = 0; h < hidden; h++) out[h]! /= length;
-  return out;
 }
