@@ -33,6 +33,19 @@ resource "google_firestore_field" "cache_ttl" {
   index_config {}
 }
 
+# The vector bytes are only ever read by document id: an index on them would cost a write per
+# entry and buy nothing.
+resource "google_firestore_field" "cache_vector" {
+  count = var.cache_store == "firestore" && var.firestore.create ? 1 : 0
+
+  project    = var.project_id
+  database   = google_firestore_database.cache[0].name
+  collection = var.firestore.collection
+  field      = "v"
+
+  index_config {}
+}
+
 # Memorystore for Redis, reached through a Serverless VPC Access connector.
 resource "google_vpc_access_connector" "cache" {
   count = var.cache_store == "redis" ? 1 : 0
