@@ -1,6 +1,5 @@
-// The composition root: builds providers (and, as they land, cache and fallback) from the
-// configuration once per process. Nothing heavy happens here; models load on first use.
-import path from 'node:path';
+// The composition root: builds providers, fallback and cache from the configuration once per
+// process. Nothing heavy happens here; models and clients load on first use.
 import { config as readConfig, type Config } from './config.js';
 import { cacheFromConfig, type EmbeddingCache } from './cache/index.js';
 import { invalid } from './errors.js';
@@ -79,5 +78,3 @@ export function gateway(): Gateway {
 export function setGateway(next: Gateway | undefined): void {
   current = next;
 }
-
-export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
