@@ -33,10 +33,9 @@ export async function startInferencePool(folder: ModelFolder, workers: number, t
 
   for (const worker of started) {
     load.set(worker, 0);
-    // The pool must not keep a finished process (a test, a CLI) alive.
-    worker.unref();
     worker.on('message', (message: { id: number; vectors?: Float32Array[]; error?: string }) => {
       load.set(worker, load.get(worker)! - 1);
+      if (load.get(worker) === 0) worker.unref();
       const entry = pending.get(message.id);
       pending.delete(message.id);
       if (message.error !== undefined) entry?.reject(new Error(`local inference failed: ${message.error}`));
@@ -46,12 +45,17 @@ export async function startInferencePool(folder: ModelFolder, workers: number, t
       for (const entry of pending.values()) entry.reject(error);
       pending.clear();
     });
+    // An idle worker must not keep a finished process (a test, a CLI, a bench) alive; a busy one
+    // must, or the process could exit while awaiting its answer. Unref'd after the listeners,
+    // which take a reference of their own.
+    worker.unref();
   }
 
   return {
     size: started.length,
     infer(sequences) {
       const worker = [...load.entries()].sort((a, b) => a[1] - b[1])[0]![0];
+      if (load.get(worker) === 0) worker.ref();
       load.set(worker, load.get(worker)! + 1);
       const id = nextId++;
       return new Promise((resolve, reject) => {
