@@ -23,9 +23,12 @@ interface Job {
   signal?: AbortSignal;
 }
 
-/** Splits jobs (longest first) into batches within both caps. */
+/**
+ * Splits jobs into batches within both caps, shortest first: similar lengths share a batch (little
+ * padding), and short texts are not kept waiting behind long ones (lower mean latency).
+ */
 export function packBatches<T extends { ids: number[] }>(jobs: T[], maxBatchSize: number, maxBatchTokens: number): T[][] {
-  const sorted = [...jobs].sort((a, b) => b.ids.length - a.ids.length);
+  const sorted = [...jobs].sort((a, b) => a.ids.length - b.ids.length);
   const batches: T[][] = [];
   let current: T[] = [];
   let longest = 0;
@@ -35,7 +38,8 @@ export function packBatches<T extends { ids: number[] }>(jobs: T[], maxBatchSize
       batches.push(current);
       current = [];
     }
-    if (current.length === 0) longest = job.ids.length;
+    if (current.length === 0) longest = 0;
+    longest = Math.max(longest, job.ids.length);
     current.push(job);
   }
   if (current.length > 0) batches.push(current);
@@ -51,7 +55,6 @@ export interface Batcher {
 export function createBatcher(options: BatcherOptions): Batcher {
   const pending: Job[] = [];
   let inFlight = 0;
-  let draining = false;
 
   async function runBatch(batch: Job[]): Promise<void> {
     const live = batch.filter((job) => !job.signal?.aborted);
@@ -81,17 +84,31 @@ export function createBatcher(options: BatcherOptions): Batcher {
     }));
   }
 
-  async function drain(): Promise<void> {
-    draining = true;
+  // Batches packed from the queue, taken by lanes (one per worker) as each finishes its last:
+  // no lane waits for another's batch before it starts on newer callers' texts.
+  let ready: Job[][] = [];
+  let lanes = 0;
+  const maxLanes = Math.max(1, options.parallelism ?? 1);
+
+  async function lane(): Promise<void> {
+    lanes++;
     try {
-      while (pending.length > 0) {
-        const window = pending.splice(0, pending.length);
-        inFlight += window.length;
-        await runJobs(window);
+      for (;;) {
+        if (ready.length === 0) {
+          if (pending.length === 0) return;
+          const window = pending.splice(0, pending.length);
+          inFlight += window.length;
+          ready = packBatches(window, options.maxBatchSize, options.maxBatchTokens);
+        }
+        await runBatch(ready.shift()!);
       }
     } finally {
-      draining = false;
+      lanes--;
     }
+  }
+
+  function startLanes(): void {
+    while (lanes < maxLanes && (pending.length > 0 || ready.length > 0)) void lane();
   }
 
   function enqueue(sequences: number[][], signal?: AbortSignal): Promise<Float32Array>[] {
@@ -116,8 +133,8 @@ export function createBatcher(options: BatcherOptions): Batcher {
         return Promise.all(results);
       }
       const results = enqueue(sequences, signal);
-      // setImmediate lets callers that arrive in the same turn join the first batch.
-      if (!draining) setImmediate(() => void (draining ? undefined : drain()));
+      // setImmediate lets callers that arrive in the same turn join the first window.
+      if (lanes < maxLanes) setImmediate(startLanes);
       return Promise.all(results);
     },
   };

@@ -16,15 +16,15 @@ function recordingRun(delayMs = 5) {
 }
 
 describe('packBatches', () => {
-  it('sorts longest first and respects both caps', () => {
+  it('sorts shortest first and respects both caps', () => {
     const jobs = [3, 50, 7, 49, 1, 48, 2].map((n) => ({ ids: seq(n) }));
     const batches = packBatches(jobs, 3, 120);
-    expect(batches.flat().map((j) => j.ids.length)).toEqual([50, 49, 48, 7, 3, 2, 1]);
+    expect(batches.flat().map((j) => j.ids.length)).toEqual([1, 2, 3, 7, 48, 49, 50]);
     for (const batch of batches) {
       expect(batch.length).toBeLessThanOrEqual(3);
       expect(batch.length * Math.max(...batch.map((j) => j.ids.length))).toBeLessThanOrEqual(120);
     }
-    expect(batches.map((b) => b.length)).toEqual([2, 2, 3]);
+    expect(batches.map((b) => b.length)).toEqual([3, 2, 2]);
   });
 
   it('puts a sequence wider than the token cap in a batch of its own', () => {
@@ -41,6 +41,29 @@ describe('createBatcher', () => {
     results.forEach((vectors, i) => expect(Array.from(vectors[0]!)).toEqual([i + 1, 100 + i]));
     expect(batches.length).toBe(1);
     expect(batches[0]!.length).toBe(10);
+  });
+
+  it('keeps one run per lane in flight, and no more, with parallelism', async () => {
+    let running = 0;
+    let peak = 0;
+    const batcher = createBatcher({
+      maxBatchSize: 1, maxBatchTokens: 10_000, maxQueued: 1000, coalesce: true, parallelism: 2,
+      run: async (sequences) => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        return sequences.map((s) => Float32Array.from([s.length, s[0]!]));
+      },
+    });
+    const first = batcher.submit(Array.from({ length: 6 }, (_, i) => seq(i + 1, i)));
+    await new Promise((r) => setTimeout(r, 7));
+    // Arrives while both lanes are busy with the first window: it must still be served.
+    const late = await batcher.submit([seq(2, 99)]);
+    expect((await first).map((v) => Array.from(v))).toEqual(Array.from({ length: 6 }, (_, i) => [i + 1, i]));
+    expect(Array.from(late[0]!)).toEqual([2, 99]);
+    expect(peak).toBe(2);
+    expect(batcher.load()).toBe(0);
   });
 
   it('runs each caller its own batches when coalescing is off', async () => {
