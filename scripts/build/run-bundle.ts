@@ -4,8 +4,10 @@
 // dependency fails here as it would on deploy.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, symlink } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort, waitForPort } from '../lib/ports.js';
+
+export { freePort };
 
 export async function linkDeclaredDependencies(bundleDir: string, root: string): Promise<string[]> {
   const pkg = JSON.parse(await readFile(path.join(bundleDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
@@ -20,17 +22,6 @@ export async function linkDeclaredDependencies(bundleDir: string, root: string):
     });
   }
   return names;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RunningBundle {
@@ -53,19 +44,11 @@ export async function startBundle(bundleDir: string, target: string, env: Record
   child.stdout!.on('data', (chunk) => { out += chunk; });
   child.stderr!.on('data', (chunk) => { out += chunk; });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${target} exited with ${child.exitCode}:\n${out}`);
-    if (await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
-      socket.once('error', () => resolve(false));
-    })) break;
-    if (Date.now() > until) {
-      child.kill('SIGKILL');
-      throw new Error(`${target} did not listen within ${timeoutMs} ms:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
+  try {
+    await waitForPort(port, target, timeoutMs, () => (child.exitCode !== null ? new Error(`${target} exited with ${child.exitCode}:\n${out}`) : undefined));
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw child.exitCode !== null ? error : new Error(`${(error as Error).message}:\n${out}`);
   }
   return {
     url: `http://127.0.0.1:${port}`,

@@ -2,30 +2,9 @@
 // shared Firestore emulator, so a test can take "the store" away without touching shared ones.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { freePort, waitForPort } from '../../scripts/lib/ports.js';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listened on ${port}`);
-}
+export { freePort };
 
 export interface PrivateRedis {
   url: string;
@@ -35,7 +14,7 @@ export interface PrivateRedis {
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   const child: ChildProcess = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await waitForPort(port);
+  await waitForPort(port, 'private redis-server', 5000);
   return {
     url: `redis://127.0.0.1:${port}`,
     stop: () => new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@
 // (job_id, item id), still sees every item exactly once; with the Firestore store the restarted
 // process also skips every shard the dead one had recorded.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
+import { freePort } from '../../scripts/lib/ports.js';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PubSubFixture, sampleTexts, sleep, uniquePrefix, type Collector } from '../helpers/pubsub.js';
@@ -23,15 +23,6 @@ afterAll(async () => {
   for (const child of children) kill(child);
   await fx.cleanup();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function kill(child: ChildProcess): void {
   try {

@@ -4,7 +4,7 @@
 // Run directly (`tsx test/setup/services.ts`) to start them and keep them for a session.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
+import { portOpen, waitForPort } from '../../scripts/lib/ports.js';
 
 export const PROJECT = 'test-proj';
 export const ports = { pubsub: 8085, firestore: 8086, redis: 6390 } as const;
@@ -17,23 +17,6 @@ export const serviceEnv: Record<string, string> = {
   TEST_GCP_PROJECT: PROJECT,
   METADATA_SERVER_DETECTION: 'none',
 };
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-async function waitForPort(port: number, name: string, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await portOpen(port)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${name} did not open port ${port} within ${timeoutMs} ms`);
-}
 
 function ensureRedisInstalled(): void {
   if (spawnSync('sh', ['-c', 'command -v redis-server']).status === 0) return;
@@ -50,7 +33,7 @@ async function startService(name: string, port: number, command: string, args: s
   // Each service runs in its own process group so stopping it stops its java child too.
   const child = spawn(command, args, { stdio: 'ignore', detached: true });
   started.push(child);
-  await waitForPort(port, name);
+  await waitForPort(port, name, 60_000);
 }
 
 export async function startServices(): Promise<void> {
