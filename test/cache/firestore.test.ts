@@ -6,6 +6,7 @@ import { parseEmbedRequest } from '../../shared/embedding/request.js';
 import { embedRequest } from '../../shared/embedding/service.js';
 import { testGateway } from '../helpers/gateway.js';
 import { randomId, startProxy, type Proxy } from './helpers.js';
+import { expectSharedThenDegraded } from './outage.js';
 
 const projectId = process.env.TEST_GCP_PROJECT!;
 const vector = (seed: number) => ({ values: Float32Array.from({ length: 8 }, (_, i) => seed + i / 10), tokens: seed, truncated: seed % 2 === 0 });
@@ -57,25 +58,7 @@ describe('the gateway on a Firestore cache that goes away mid-test', () => {
 
   it('answers from L2 on another instance, then correctly without L2', async () => {
     const env = { CACHE_STORE: 'firestore', FIRESTORE_COLLECTION: `cache-${randomId()}`, CACHE_TIMEOUT_MS: '1500' };
-    const body = { inputs: ['共享缓存', 'shared across instances'] };
-    const first = testGateway(env);
-    const reference = await embedRequest(first, parseEmbedRequest(body));
-    expect(reference.usage.cached).toBe(0);
-
-    const second = testGateway(env);
-    const spy = vi.spyOn(second.local, 'embed');
-    const fromL2 = await embedRequest(second, parseEmbedRequest(body));
-    expect(spy).not.toHaveBeenCalled();
-    expect(fromL2.items.map((i) => i.cached)).toEqual([true, true]);
-    expect(fromL2.items.map((i) => Array.from(i.values))).toEqual(reference.items.map((i) => Array.from(i.values)));
-    expect((await second.cache.health()).reachable).toBe(true);
-
-    await proxy.close();
-    const third = testGateway(env);
-    const without = await embedRequest(third, parseEmbedRequest({ inputs: [...body.inputs, '断开以后'] }));
-    expect(without.items.map((i) => i.cached)).toEqual([false, false, false]);
-    expect(without.items.slice(0, 2).map((i) => Array.from(i.values))).toEqual(reference.items.map((i) => Array.from(i.values)));
-    expect((await third.cache.health()).reachable).toBe(false);
-    await Promise.all([first.cache.close(), second.cache.close()]);
+    const { close } = await expectSharedThenDegraded(env, ['共享缓存', 'shared across instances'], '断开以后', () => proxy.close());
+    await close();
   });
 });

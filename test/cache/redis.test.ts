@@ -6,6 +6,7 @@ import { embedRequest } from '../../shared/embedding/service.js';
 import { parseEmbedRequest } from '../../shared/embedding/request.js';
 import { testGateway } from '../helpers/gateway.js';
 import { randomId, startPrivateRedis, type PrivateRedis } from './helpers.js';
+import { expectSharedThenDegraded } from './outage.js';
 
 const vector = (seed: number) => ({ values: Float32Array.from({ length: 8 }, (_, i) => seed + i / 10), tokens: seed, truncated: false });
 
@@ -55,28 +56,10 @@ describe('redis store (a private redis-server)', () => {
 
   it('lets the gateway answer correctly, from L2 then without it, when redis stops mid-test', async () => {
     const env = { CACHE_STORE: 'redis', REDIS_URL: redis.url, CACHE_TIMEOUT_MS: '300' };
-    const body = { inputs: ['缓存里的向量', 'a vector from the shared cache'] };
-    const first = testGateway(env);
-    const reference = await embedRequest(first, parseEmbedRequest(body));
-    expect(reference.usage.cached).toBe(0);
-
-    // Another instance: empty L1, same Redis.
-    const second = testGateway(env);
-    const spy = vi.spyOn(second.local, 'embed');
-    const fromL2 = await embedRequest(second, parseEmbedRequest(body));
-    expect(spy).not.toHaveBeenCalled();
-    expect(fromL2.usage.cached).toBe(2);
-    expect(fromL2.items.map((i) => Array.from(i.values))).toEqual(reference.items.map((i) => Array.from(i.values)));
-
-    await redis.stop();
-    const third = testGateway(env);
-    const without = await embedRequest(third, parseEmbedRequest({ inputs: [...body.inputs, '新的文本'] }));
-    expect(without.items.map((i) => i.cached)).toEqual([false, false, false]);
-    expect(without.items.slice(0, 2).map((i) => Array.from(i.values))).toEqual(reference.items.map((i) => Array.from(i.values)));
+    const { third, close } = await expectSharedThenDegraded(env, ['缓存里的向量', 'a vector from the shared cache'], '新的文本', () => redis.stop());
     // Served again from L1 on that instance while Redis is still away.
     const again = await embedRequest(third, parseEmbedRequest({ inputs: ['新的文本'] }));
     expect(again.items[0]!.cached).toBe(true);
-    expect((await third.cache.health()).reachable).toBe(false);
-    await Promise.all([first, second, third].map((gw) => gw.cache.close()));
+    await Promise.all([close(), third.cache.close()]);
   });
 });
