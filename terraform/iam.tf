@@ -16,6 +16,12 @@ locals {
     var.cache_store == "firestore" ? { "roles/datastore.user" = "Cache and job state in the cache database" } : {},
   )
 
+  # One map of every project-level grant, keyed "<identity> <role>", for one resource block.
+  project_grants = merge(
+    { for role, why in local.http_project_roles : "http ${role}" => { member = google_service_account.http.member, role = role, why = why } },
+    { for role, why in local.batch_project_roles : "batch ${role}" => { member = google_service_account.batch.member, role = role, why = why } },
+  )
+
   # Firestore honours IAM conditions on the database name, so datastore.user reaches only ours.
   firestore_condition = "resource.name == \"projects/${var.project_id}/databases/${local.firestore_database_id}\""
 
@@ -46,35 +52,18 @@ resource "google_service_account" "push" {
   depends_on   = [google_project_service.service]
 }
 
-resource "google_project_iam_member" "http" {
-  for_each = local.http_project_roles
+resource "google_project_iam_member" "function" {
+  for_each = local.project_grants
 
   project = var.project_id
-  role    = each.key
-  member  = google_service_account.http.member
+  role    = each.value.role
+  member  = each.value.member
 
   dynamic "condition" {
-    for_each = each.key == "roles/datastore.user" ? [local.firestore_condition] : []
+    for_each = each.value.role == "roles/datastore.user" ? [local.firestore_condition] : []
     content {
       title       = "gateway-cache-database-only"
-      description = each.value
-      expression  = condition.value
-    }
-  }
-}
-
-resource "google_project_iam_member" "batch" {
-  for_each = local.batch_project_roles
-
-  project = var.project_id
-  role    = each.key
-  member  = google_service_account.batch.member
-
-  dynamic "condition" {
-    for_each = each.key == "roles/datastore.user" ? [local.firestore_condition] : []
-    content {
-      title       = "gateway-cache-database-only"
-      description = each.value
+      description = each.value.why
       expression  = condition.value
     }
   }

@@ -202,8 +202,7 @@ resource "google_cloudfunctions2_function" "function" {
     google_secret_manager_secret_version.api_keys,
     google_secret_manager_secret_version.redis_url,
     google_secret_manager_secret_iam_member.redis_url,
-    google_project_iam_member.http,
-    google_project_iam_member.batch,
+    google_project_iam_member.function,
     google_pubsub_topic_iam_member.batch_results,
   ]
 }
