@@ -24,7 +24,7 @@ export const taskTypes: readonly TaskType[] = TASK_TYPES;
 export type AuthMode = 'api_key' | 'google_id_token';
 export type CacheStoreKind = 'none' | 'firestore' | 'redis';
 export type VertexTransport = 'grpc' | 'rest';
-export type BatchStateStoreKind = 'memory' | 'firestore';
+export type BatchStateStoreKind = 'memory' | 'firestore' | 'redis';
 
 export interface VertexModelLimits {
   maxInstancesPerCall: number;
@@ -326,7 +326,8 @@ export function loadConfig(env: Env = process.env): Config {
       shardMaxBytes: r.int('BATCH_SHARD_MAX_BYTES', 8 * 1024 * 1024, 1024, 10_000_000),
       shardMaxItems: r.int('BATCH_SHARD_MAX_ITEMS', 1000, 1),
       maxAttempts: r.int('BATCH_MAX_ATTEMPTS', 5, 1),
-      stateStore: r.oneOf('BATCH_STATE_STORE', ['memory', 'firestore'], r.raw('CACHE_STORE') === 'firestore' ? 'firestore' : 'memory'),
+      // Follows the shared cache store: where the cache is shared, so is the job state.
+      stateStore: r.oneOf('BATCH_STATE_STORE', ['memory', 'firestore', 'redis'], r.raw('CACHE_STORE') === 'firestore' ? 'firestore' : r.raw('CACHE_STORE') === 'redis' ? 'redis' : 'memory'),
       stateCollection: r.string('BATCH_STATE_COLLECTION', 'embedding-batch-jobs'),
     },
   };

@@ -1,9 +1,13 @@
 // Where a job's completed shards are recorded before its message is acked, so a redelivered
 // job publishes only what was not published yet. In memory for one process (the embedded
-// default); Firestore when redeliveries may land on another instance.
+// default); Firestore or Redis when redeliveries may land on another instance.
 import type { Config } from '../config.js';
 import { createFirestoreStore } from './firestore-store.js';
 import { createMemoryStore } from './memory-store.js';
+import { createRedisCompletionStore } from './redis-store.js';
+
+// Pub/Sub keeps an unacked message at most 31 days; a record outliving that is never needed.
+const RECORD_TTL_SECONDS = 32 * 24 * 3600;
 
 export interface JobStart {
   /** Deliveries of this job seen so far, this one included. */
@@ -35,6 +39,9 @@ export function createCompletionStore(config: Config): CompletionStore {
       databaseId: config.cache.firestoreDatabase,
       projectId: config.vertex.project ?? projectOfTopic(config.batch.resultsTopic),
     });
+  }
+  if (config.batch.stateStore === 'redis') {
+    return createRedisCompletionStore({ url: config.cache.redisUrl, ttlSeconds: RECORD_TTL_SECONDS });
   }
   return createMemoryStore();
 }

@@ -1,13 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFirestoreStore } from '../../shared/batch/firestore-store.js';
 import { createMemoryStore } from '../../shared/batch/memory-store.js';
+import { createRedisCompletionStore } from '../../shared/batch/redis-store.js';
 import type { CompletionStore } from '../../shared/batch/store.js';
 import { uniquePrefix } from '../helpers/pubsub.js';
 
 const firestore = createFirestoreStore({ collection: uniquePrefix('b6-jobs'), databaseId: '(default)', projectId: process.env.TEST_GCP_PROJECT ?? 'test-proj' });
-afterAll(() => firestore.close());
+const redis = createRedisCompletionStore({ url: process.env.TEST_REDIS_URL!, prefix: `${uniquePrefix('b6')}:`, ttlSeconds: 60 });
+afterAll(() => Promise.all([firestore.close(), redis.close()]));
 
-const stores: [string, CompletionStore][] = [['memory', createMemoryStore()], ['firestore (emulator)', firestore]];
+const stores: [string, CompletionStore][] = [['memory', createMemoryStore()], ['firestore (emulator)', firestore], ['redis (redis-server)', redis]];
 
 describe.each(stores)('%s completion store', (_name, store) => {
   const key = { jobId: `job-${Math.random().toString(36).slice(2)}`, contentHash: 'c1', planHash: 'p1' };
@@ -39,8 +41,11 @@ describe('BATCH_STATE_STORE', () => {
     const { createCompletionStore } = await import('../../shared/batch/store.js');
     expect(loadConfig({}).batch.stateStore).toBe('memory');
     expect(loadConfig({ CACHE_STORE: 'firestore' }).batch.stateStore).toBe('firestore');
+    expect(loadConfig({ CACHE_STORE: 'redis' }).batch.stateStore).toBe('redis');
+    expect(loadConfig({ CACHE_STORE: 'none' }).batch.stateStore).toBe('memory');
     expect(loadConfig({ CACHE_STORE: 'firestore', BATCH_STATE_STORE: 'memory' }).batch.stateStore).toBe('memory');
     expect(createCompletionStore(loadConfig({ BATCH_STATE_STORE: 'firestore', RESULTS_TOPIC: 'projects/p/topics/t' })).kind).toBe('firestore');
-    expect(() => loadConfig({ BATCH_STATE_STORE: 'redis' })).toThrow(/BATCH_STATE_STORE: must be one of memory, firestore/);
+    expect(createCompletionStore(loadConfig({ BATCH_STATE_STORE: 'redis' })).kind).toBe('redis');
+    expect(() => loadConfig({ BATCH_STATE_STORE: 'postgres' })).toThrow(/BATCH_STATE_STORE: must be one of memory, firestore, redis/);
   });
 });

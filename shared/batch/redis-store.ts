@@ -1,0 +1,71 @@
+// Completion records in Redis (Memorystore), for deployments whose shared store is Redis: one
+// hash per job. Each step is a script, so two deliveries of a job on two instances cannot
+// interleave their reads and writes.
+import { lazyRedis } from '../redis.js';
+import type { CompletionStore, JobKey, JobStart } from './store.js';
+
+export interface RedisCompletionStoreOptions {
+  url: string;
+  prefix?: string;
+  /** How long a job's record is kept: longer than Pub/Sub can redeliver the job. */
+  ttlSeconds: number;
+}
+
+// Returns {attempts, conflict (0/1), done shard numbers...}.
+const BEGIN = `
+local key, content, plan, ttl = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
+local stored = redis.call('HGET', key, 'content_hash')
+if stored and stored ~= content then
+  return {tonumber(redis.call('HGET', key, 'attempts') or '0'), 1}
+end
+local fields = redis.call('HKEYS', key)
+if redis.call('HGET', key, 'plan_hash') ~= plan then
+  for _, field in ipairs(fields) do
+    if string.sub(field, 1, 5) == 'done:' then redis.call('HDEL', key, field) end
+  end
+  redis.call('HSET', key, 'content_hash', content, 'plan_hash', plan)
+  fields = {}
+end
+local attempts = redis.call('HINCRBY', key, 'attempts', 1)
+redis.call('EXPIRE', key, ttl)
+local result = {attempts, 0}
+for _, field in ipairs(fields) do
+  if string.sub(field, 1, 5) == 'done:' then table.insert(result, tonumber(string.sub(field, 6))) end
+end
+return result
+`;
+
+// A shard counts only for the plan it was published under.
+const MARK_DONE = `
+if redis.call('HGET', KEYS[1], 'plan_hash') == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'done:' .. ARGV[2], ARGV[3])
+end
+return 0
+`;
+
+type Client = {
+  isReady: boolean;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+};
+
+export function createRedisCompletionStore(options: RedisCompletionStoreOptions): CompletionStore & { close(): Promise<void> } {
+  const prefix = options.prefix ?? 'emb-batch:';
+  const redis = lazyRedis(options.url, (base) => base as unknown as Client);
+  return {
+    kind: 'redis',
+    async begin(key: JobKey): Promise<JobStart> {
+      const reply = (await (await redis.client()).eval(BEGIN, {
+        keys: [prefix + key.jobId],
+        arguments: [key.contentHash, key.planHash, String(options.ttlSeconds)],
+      })) as number[];
+      const [attempts, conflict, ...done] = reply.map(Number);
+      return { attempts: attempts!, done: new Set(conflict ? [] : done), conflict: conflict === 1 };
+    },
+    async markDone(key: JobKey, shard: number, items: number) {
+      await (await redis.client()).eval(MARK_DONE, { keys: [prefix + key.jobId], arguments: [key.planHash, String(shard), String(items)] });
+    },
+    async close() {
+      redis.close();
+    },
+  };
+}
