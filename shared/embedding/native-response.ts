@@ -22,19 +22,8 @@ function head(outcome: EmbedOutcome) {
   return { model: outcome.model, provider: outcome.provider, dimensions: outcome.dimensions, fallback: outcome.fallback };
 }
 
-export function nativeResponse(outcome: EmbedOutcome, encoding: Encoding) {
-  return {
-    ...head(outcome),
-    embeddings: outcome.items.map((item) => {
-      const { index, ...rest } = itemFields(item);
-      return { index, values: encoding === 'base64' ? toBase64(item.values) : Array.from(item.values), ...rest };
-    }),
-    usage: outcome.usage,
-  };
-}
-
 /**
- * Writes nativeResponse's document, with float values printed through valuesJson: printing
+ * Writes the native response document, with float values printed through valuesJson: printing
  * floats is most of what answering from cache costs, and a hot vector is printed only once.
  */
 export function sendNativeResponse(res: Response, outcome: EmbedOutcome, encoding: Encoding): void {

@@ -29,10 +29,16 @@ export interface EmbedRequest {
 const FIELDS = ['inputs', 'task', 'dimensions', 'truncate', 'long_text', 'model', 'fallback', 'encoding'] as const;
 const ITEM_FIELDS = ['id', 'text', 'title'] as const;
 
+/** The limit on texts per request; routes call it before validating each text of a long list. */
+export function checkInputCount(count: number, field: string): void {
+  const { maxInputs } = config().limits;
+  if (count > maxInputs) throw tooLarge(field, `At most ${maxInputs} inputs per request; got ${count}`);
+}
+
 /** Shared limits on a list of texts, whichever route it came from. */
 export function checkTextLimits(texts: string[], field: (i: number) => string): void {
-  const { maxInputs, maxTextChars } = config().limits;
-  if (texts.length > maxInputs) throw tooLarge(field(-1), `At most ${maxInputs} inputs per request; got ${texts.length}`);
+  checkInputCount(texts.length, field(-1));
+  const { maxTextChars } = config().limits;
   texts.forEach((text, i) => {
     if (text.length > maxTextChars) throw tooLarge(field(i), `${field(i)} has ${text.length} characters; the limit is ${maxTextChars}`);
   });
@@ -55,9 +61,7 @@ export function parseEmbedRequest(body: Json): EmbedRequest {
   if (inputs === undefined || inputs === null) throw invalid('inputs', 'inputs is required: an array of texts');
   if (!Array.isArray(inputs)) throw invalid('inputs', 'inputs must be an array of texts');
   if (inputs.length === 0) throw invalid('inputs', 'inputs is empty; send at least one text');
-  if (inputs.length > config().limits.maxInputs) {
-    throw tooLarge('inputs', `At most ${config().limits.maxInputs} inputs per request; got ${inputs.length}`);
-  }
+  checkInputCount(inputs.length, 'inputs');
   const items = inputs.map(parseItem);
   checkTextLimits(items.map((item) => item.text), (i) => (i < 0 ? 'inputs' : typeof inputs[i] === 'string' ? `inputs[${i}]` : `inputs[${i}].text`));
   const model = optionalString(body, 'model') ?? 'auto';

@@ -1,6 +1,6 @@
 // `/similarity`: a query and texts embedded in ONE request through the one pipeline, so every
 // vector comes from the same model (even on fallback), then ranked by cosine similarity.
-import { config, taskTypes } from '../config.js';
+import { taskTypes } from '../config.js';
 import { invalid } from '../errors.js';
 import { optionalBool, optionalEnum, optionalInt, optionalString, rejectUnknownFields, requireText, type Json } from '../http/validate.js';
 import { cosine } from '../vectors.js';
@@ -16,10 +16,8 @@ export function parseSimilarityRequest(body: Json): { request: EmbedRequest; tex
   if (!Array.isArray(texts)) throw invalid('texts', 'texts must be an array of texts to compare with the query');
   if (texts.length === 0) throw invalid('texts', 'texts is empty; send at least one text');
   const checked = texts.map((text, i) => requireText(text, `texts[${i}]`));
+  // The query counts as one of the request's inputs.
   checkTextLimits([query, ...checked], (i) => (i < 0 ? 'texts' : i === 0 ? 'query' : `texts[${i - 1}]`));
-  if (checked.length + 1 > config().limits.maxInputs) {
-    throw invalid('texts', `At most ${config().limits.maxInputs - 1} texts per request (the query counts as one)`);
-  }
   const model = optionalString(body, 'model') ?? 'auto';
   return {
     texts: checked,

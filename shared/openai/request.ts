@@ -1,9 +1,9 @@
 // Parses an OpenAI embeddings body into the gateway's EmbedRequest. OpenAI's field names are
 // the parameter names in errors (`input[2]`, `encoding_format`), as OpenAI reports them.
 import { config } from '../config.js';
-import { invalid, tooLarge } from '../errors.js';
+import { invalid } from '../errors.js';
 import type { EmbedRequest, Encoding, RequestItem } from '../embedding/request.js';
-import { checkTextLimits } from '../embedding/request.js';
+import { checkInputCount, checkTextLimits } from '../embedding/request.js';
 import { optionalEnum, optionalInt, optionalString, rejectUnknownFields, requireText, type Json } from '../http/validate.js';
 
 const FIELDS = ['input', 'model', 'dimensions', 'encoding_format', 'user'] as const;
@@ -27,8 +27,7 @@ function parseInput(input: unknown): { texts: string[]; single: boolean } {
   if (!Array.isArray(input)) throw invalid('input', 'input must be a string or an array of strings');
   if (input.length === 0) throw invalid('input', 'input is empty; send at least one text');
   if (input.every((v) => typeof v === 'number')) throw tokenIdsRefused('input');
-  const { maxInputs } = config().limits;
-  if (input.length > maxInputs) throw tooLarge('input', `At most ${maxInputs} inputs per request; got ${input.length}`);
+  checkInputCount(input.length, 'input');
   const texts = input.map((value, i) => {
     if (typeof value !== 'string' && isTokenIds(value)) throw tokenIdsRefused(`input[${i}]`);
     return requireText(value, `input[${i}]`);
