@@ -5,7 +5,7 @@ terraform {
   required_providers {
     google = {
       source = "hashicorp/google"
-      # Written and checked against the 6.x schema (see ../shared/terraform-check).
+      # Written and checked against the 6.x schema (npm run terraform-check, scripts/terraform-check).
       version = ">= 6.0, < 7.0"
     }
     archive = {

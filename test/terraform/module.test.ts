@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/routes.js';
+import { checkModules, formatReport } from '../../scripts/terraform-check/check.js';
+import { loadSchema } from '../../scripts/terraform-check/schema.js';
 import { loadModule, parseModule, type TfModule } from './hcl.js';
 import {
   authoritativeIam, batchSubscriptions, compareEntryPoints, eventTriggers, primitiveRoles, publicMembers,
@@ -12,7 +14,7 @@ import {
 
 const root = path.resolve(__dirname, '../..');
 const moduleDir = path.join(root, 'terraform');
-const checker = path.resolve(root, '../shared/terraform-check/check.mjs');
+const schema = loadSchema();
 const hasTerraform = spawnSync('terraform', ['version'], { env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' } }).status === 0;
 
 let mod: TfModule;
@@ -20,28 +22,123 @@ beforeAll(async () => {
   mod = await loadModule(moduleDir);
 });
 
+/** The check's report on modules written to a temporary folder (path -> text). */
+async function checkFiles(files: Record<string, string>) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tf-check-'));
+  try {
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    }
+    return await checkModules(dir, schema);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('terraform-check (google provider schema and references)', () => {
-  it('passes on the module and its examples', () => {
-    expect(existsSync(checker), `${checker} is missing: the schema check lives in ../shared beside the repository`).toBe(true);
-    const run = spawnSync(process.execPath, [checker, 'terraform/'], { cwd: root, encoding: 'utf8' });
-    expect(run.stdout + run.stderr).toMatch(/terraform-check: 3 modules, \d+ resources, \d+ data sources, 0 errors/);
-    expect(run.status, run.stdout + run.stderr).toBe(0);
+  it('passes on the module and its examples', async () => {
+    const report = await checkModules(moduleDir, schema);
+    expect(formatReport(report)).toMatch(/^terraform-check: 3 modules, \d+ resources, \d+ data sources, 0 errors, 0 warnings$/);
+    expect(report.resources).toBeGreaterThan(20);
   });
 
-  it('fails on an attribute the provider does not have (the check can fail)', () => {
+  it('reads a schema of the provider major version the module pins, with its source recorded', () => {
+    const pinned = readFileSync(path.join(moduleDir, 'versions.tf'), 'utf8').match(/source\s*=\s*"hashicorp\/google"\s*\n\s*(?:#.*\n\s*)*version\s*=\s*">= (\d+)\.0, < (\d+)\.0"/);
+    expect(pinned, 'versions.tf pins hashicorp/google to one major version').not.toBeNull();
+    expect(Number(schema.version.split('.')[0])).toBe(Number(pinned![1]));
+    expect(schema.source).toMatch(/^@cdktf\/provider-google@\d+\.\d+\.\d+$/);
+    // Every google type the module uses has a full schema, so none is only warned about.
+    const used = [...Object.keys(mod.resource), ...Object.keys(mod.data)].filter((t) => t.startsWith('google_'));
+    expect(used.filter((t) => !schema.resources[t] && !schema.data_sources[t])).toEqual([]);
+  });
+
+  // One broken module per rule: the check can fail, and says where and why.
+  it.each([
+    ['an unknown argument', 'resource "google_pubsub_topic" "t" {\n  name      = "t"\n  retention = "1d"\n}\n',
+      'google_pubsub_topic.t: retention: unknown argument (did you mean message_retention_duration?)'],
+    ['a missing required argument', 'resource "google_pubsub_subscription" "s" {\n  name = "s"\n}\n',
+      'google_pubsub_subscription.s: topic: required argument missing'],
+    ['an unknown nested block argument', 'resource "google_cloudfunctions2_function" "f" {\n  name     = "f"\n  location = "l"\n  build_config {\n    entrypoint = "embed"\n  }\n}\n',
+      'google_cloudfunctions2_function.f: build_config.entrypoint: unknown argument (did you mean entry_point?)'],
+    ['a read-only attribute set', 'resource "google_pubsub_topic" "t" {\n  name             = "t"\n  effective_labels = {}\n}\n',
+      'effective_labels is read-only'],
+    ['a block written as an argument', 'resource "google_pubsub_topic" "t" {\n  name                   = "t"\n  message_storage_policy = { allowed_persistence_regions = [] }\n}\n',
+      'message_storage_policy is a block'],
+    ['a type the provider does not have', 'resource "google_pubsub_topix" "t" {\n  name = "t"\n}\n',
+      'google_pubsub_topix is not a resource of hashicorp/google'],
+    ['a reference to an undeclared resource', 'resource "google_pubsub_subscription" "s" {\n  name  = "s"\n  topic = google_pubsub_topic.jobs.id\n}\n',
+      'google_pubsub_topic.jobs.id: undeclared resource google_pubsub_topic.jobs'],
+    ['a reference to an undeclared variable', 'resource "google_pubsub_topic" "t" {\n  name = "${var.prefix}-t"\n}\n',
+      'var.prefix: undeclared variable "prefix"'],
+    ['a reference to an undeclared local', 'locals {\n  topic = "t"\n}\nresource "google_pubsub_topic" "t" {\n  name = local.topics\n}\n',
+      'local.topics: undeclared local value "topics" (did you mean topic?)'],
+    ['a reference to an undeclared data source', 'output "n" {\n  value = data.google_project.this.number\n}\n',
+      'undeclared data source google_project.this'],
+    ['an attribute the resource does not have', 'resource "google_pubsub_topic" "t" {\n  name = "t"\n}\noutput "u" {\n  value = google_pubsub_topic.t.url\n}\n',
+      'google_pubsub_topic.t.url: no attribute "url"'],
+    ['an attribute of a for_each resource read without an index', 'resource "google_pubsub_topic" "t" {\n  for_each = toset(["a"])\n  name     = each.key\n}\noutput "n" {\n  value = google_pubsub_topic.t.name\n}\n',
+      'google_pubsub_topic.t has count or for_each; index it'],
+    ['a name declared twice', 'variable "a" {}\nvariable "a" {}\n', 'variable.a: declared twice'],
+  ])('fails on %s', async (_, tf, message) => {
+    const report = await checkFiles({ 'main.tf': tf });
+    expect(report.errors.map((e) => `${e.address}: ${e.message}`).join('\n')).toContain(message);
+    expect(report.errors).toHaveLength(1);
+  });
+
+  it('checks a local module call against the child module\'s variables and outputs', async () => {
+    const report = await checkFiles({
+      'child/main.tf': 'variable "project_id" {}\nvariable "region" {\n  default = "us-central1"\n}\noutput "topic" {\n  value = "t"\n}\n',
+      'root/main.tf': 'module "c" {\n  source = "../child"\n  regin  = "x"\n}\noutput "t" {\n  value = module.c.topics\n}\n',
+    });
+    expect(report.errors.map((e) => e.message).sort()).toEqual([
+      'module.c.topics: module "c" has no output "topics" (did you mean topic?)',
+      'project_id: required variable of the module not set',
+      'regin: the module has no variable "regin" (did you mean region?)',
+    ]);
+  });
+
+  it('reads for-expression and dynamic-block names as bound, and ignores names in strings and comments', async () => {
+    const report = await checkFiles({
+      'main.tf': `variable "members" {
+  type = list(string)
+}
+locals {
+  # see var.nothing, a comment
+  grants = { for pair in setproduct(["a"], var.members) : "\${pair[0]} \${pair[1]}" => { member = pair[1] } }
+  literal = "var.nothing is text"
+}
+resource "google_cloudfunctions2_function" "f" {
+  name     = "f"
+  location = "l"
+  dynamic "event_trigger" {
+    for_each = local.grants
+    content {
+      event_type = event_trigger.value.member
+    }
+  }
+}
+`,
+    });
+    expect(report.errors).toEqual([]);
+  });
+
+  it('exits 1 from the command line on a broken module, naming file and line', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tf-check-'));
     try {
       writeFileSync(path.join(dir, 'main.tf'), 'resource "google_pubsub_topic" "t" {\n  name = "t"\n  retention = "1d"\n}\n');
-      const run = spawnSync(process.execPath, [checker, dir], { cwd: root, encoding: 'utf8' });
+      const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/terraform-check/cli.ts'), dir], { cwd: root, encoding: 'utf8' });
+      expect(run.stdout).toMatch(/^ERROR .*main\.tf:3: google_pubsub_topic\.t: retention: unknown argument/m);
+      expect(run.stdout).toMatch(/1 errors, 0 warnings\n$/);
       expect(run.status).toBe(1);
-      expect(run.stdout).toContain('retention');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 });
 
-describe.skipIf(!hasTerraform)('terraform fmt', () => {
+// Skipped, with the reason in its name, on machines without a terraform binary.
+describe.skipIf(!hasTerraform)(`terraform fmt${hasTerraform ? '' : ' (skipped: no terraform binary on PATH)'}`, () => {
   it('finds nothing to reformat', () => {
     const run = spawnSync('terraform', ['fmt', '-check', '-recursive', 'terraform/'], {
       cwd: root, encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' },
@@ -159,7 +256,7 @@ describe('batch delivery', () => {
 });
 
 // terraform console evaluates variables offline (no provider needed), so validations run for real.
-describe.skipIf(!hasTerraform)('variable validations (terraform console)', () => {
+describe.skipIf(!hasTerraform)(`variable validations (terraform console)${hasTerraform ? '' : ' (skipped: no terraform binary on PATH)'}`, () => {
   function evaluate(tfvars: string, expression: string) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tf-vars-'));
     try {
