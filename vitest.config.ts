@@ -1,14 +1,28 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// Test files that need the real services (Pub/Sub and Firestore emulators, redis-server). Only
+// their project starts them (test/setup/services.ts), so `vitest run test/chunking` starts
+// nothing. A new test that talks to an emulator or redis belongs here.
+const servicesTests = [
+  'test/batch/store.test.ts',
+  'test/build/bundles.test.ts',
+  'test/cache/firestore.test.ts',
+  'test/cache/redis.test.ts',
+  'test/functions/embedBatch*.test.ts',
+  'test/scripts/batch-cli.test.ts',
+];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/services.ts'],
     // onnxruntime-node is a native addon: run test files in child processes, not worker threads.
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { METADATA_SERVER_DETECTION: 'none', LOG_LEVEL: 'error' },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...servicesTests] } },
+      { extends: true, test: { name: 'services', include: servicesTests, globalSetup: ['test/setup/services.ts'] } },
+    ],
   },
 });
