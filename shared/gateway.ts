@@ -25,7 +25,12 @@ export interface Gateway {
   resolve(selector: string, allowFallback: boolean): EmbeddingProvider;
 }
 
-export function createGateway(config: Config): Gateway {
+export interface GatewayOptions {
+  /** The clock of time-based state (the Vertex breakers); Date.now unless a test steps it. */
+  now?: () => number;
+}
+
+export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
   setLogLevel(config.logLevel);
   const folder = readModelFolder(config.local.modelDir);
   const local = createLocalProvider({
@@ -36,7 +41,7 @@ export function createGateway(config: Config): Gateway {
     maxQueuedTexts: config.local.maxQueuedTexts,
     coalesce: config.local.coalesce,
   });
-  const vertexModels = vertexFromConfig(config);
+  const vertexModels = vertexFromConfig(config, { now: options.now });
   const vertex: EmbeddingProvider | null = vertexModels?.primary ?? null;
   // Composed once per model so every request shares the model's breaker.
   const composed = new Map<string, EmbeddingProvider>();

@@ -28,6 +28,8 @@ export interface RunningBundle {
   url: string;
   child: ChildProcess;
   output(): string;
+  /** Resolves once the output contains `text` (a log line written after the response, say). */
+  waitForOutput(text: string, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -41,8 +43,13 @@ export async function startBundle(bundleDir: string, target: string, env: Record
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (chunk) => { out += chunk; });
-  child.stderr!.on('data', (chunk) => { out += chunk; });
+  const waiters = new Set<() => void>();
+  const append = (chunk: Buffer) => {
+    out += chunk;
+    for (const check of waiters) check();
+  };
+  child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     await waitForPort(port, target, timeoutMs, () => (child.exitCode !== null ? new Error(`${target} exited with ${child.exitCode}:\n${out}`) : undefined));
@@ -54,6 +61,20 @@ export async function startBundle(bundleDir: string, target: string, env: Record
     url: `http://127.0.0.1:${port}`,
     child,
     output: () => out,
+    waitForOutput: (text, ms = 10_000) => new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`${target} did not print ${JSON.stringify(text)} within ${ms} ms:\n${out}`));
+      }, ms);
+      const check = () => {
+        if (!out.includes(text)) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve();
+      };
+      waiters.add(check);
+      check();
+    }),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -205,9 +205,11 @@ describe('the circuit breaker', () => {
   let server: Server;
   const embed = (body: unknown) => postJson(`${server.url}/embed`, body);
 
+  // The breakers' clock, stepped past the cooldown instead of waiting it out.
+  let clock = 0;
   beforeAll(async () => {
     fake = await startFakeVertex({ transport: 'grpc' });
-    server = await startTestServer(vertexEnv(fake, { VERTEX_RETRIES: '0', BREAKER_FAILURES: '3', BREAKER_COOLDOWN_MS: '300' }));
+    server = await startTestServer(vertexEnv(fake, { VERTEX_RETRIES: '0', BREAKER_FAILURES: '3', BREAKER_COOLDOWN_MS: '300' }), { now: () => clock });
   });
   afterAll(async () => {
     await server.close();
@@ -228,7 +230,10 @@ describe('the circuit breaker', () => {
     expect((await (await fetch(`${server.url}/healthz`)).json()).vertex.breaker.state).toBe('open');
 
     fake.reset(); // Vertex recovers
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    clock += 299;
+    expect((await embed({ inputs: ['a'] })).json.fallback.reason).toMatch(/^breaker_open/); // not yet
+    expect(fake.calls).toHaveLength(0);
+    clock += 1;
     const probe = await embed({ inputs: ['a'] });
     expect(probe.json).toMatchObject({ provider: 'vertex', fallback: { used: false } });
     expect(fake.calls).toHaveLength(1);
@@ -239,7 +244,7 @@ describe('the circuit breaker', () => {
     fake.reset();
     fake.fail(503, { times: Infinity });
     for (let i = 0; i < 3; i++) await embed({ inputs: ['a'] });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    clock += 300;
     await embed({ inputs: ['a'] }); // the probe, failing
     expect(fake.calls).toHaveLength(4);
     expect((await embed({ inputs: ['a'] })).json.fallback.reason).toMatch(/^breaker_open/);

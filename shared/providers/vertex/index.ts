@@ -14,11 +14,18 @@ export interface VertexRegistry {
   client: VertexClient;
 }
 
-export function vertexFromConfig(config: Config, client?: VertexClient): VertexRegistry | null {
+export interface VertexOptions {
+  /** A ready client (tests); else one is made from the settings. */
+  client?: VertexClient;
+  /** The breakers' clock, so a test can pass a cooldown without waiting for it. */
+  now?: () => number;
+}
+
+export function vertexFromConfig(config: Config, options: VertexOptions = {}): VertexRegistry | null {
   const settings = config.vertex;
   if (!settings.project) return null;
   const project = settings.project;
-  const shared = client ?? createVertexClient(settings);
+  const shared = options.client ?? createVertexClient(settings);
   const providers = new Map<string, VertexProvider>();
   const forModel = (model: string) => {
     let provider = providers.get(model);
@@ -34,7 +41,7 @@ export function vertexFromConfig(config: Config, client?: VertexClient): VertexR
         retries: settings.retries,
         retryBaseMs: settings.retryBaseMs,
         // Quotas are per base model, so each model gets its own breaker.
-        breaker: createBreaker({ failures: settings.breakerFailures, cooldownMs: settings.breakerCooldownMs }),
+        breaker: createBreaker({ failures: settings.breakerFailures, cooldownMs: settings.breakerCooldownMs, now: options.now }),
       });
       providers.set(model, provider);
     }
