@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { routes } from '../functions/routes.js';
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
@@ -38,6 +39,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warning' | 'error';
   limits: {
     maxBodyBytes: number;
+    /** Per-function body limits (by registered name), overriding maxBodyBytes. */
+    routeBodyBytes: Record<string, number>;
     maxInputs: number;
     maxTextChars: number;
     requestTimeoutMs: number;
@@ -186,6 +189,25 @@ function parseModelMap(r: Reader, name: string, fallback: Record<string, string>
   return map;
 }
 
+function parseRouteBodyBytes(r: Reader): Record<string, number> {
+  const name = 'MAX_BODY_BYTES_BY_ROUTE';
+  // A Pub/Sub push carries a message of up to 10 MB, base64-encoded (4/3) inside its envelope.
+  const limits: Record<string, number> = { embedBatch: 16 * 1024 * 1024 };
+  for (const entry of r.list(name)) {
+    const [route, bytes, ...rest] = entry.split('=').map((s) => s.trim());
+    if (!route || !bytes || rest.length > 0 || !/^\d+$/.test(bytes)) throw new ConfigError(name, 'expected comma-separated function=bytes entries, e.g. chunk=1048576');
+    if (!routes.some((known) => known.name === route)) throw new ConfigError(name, `unknown function "${route}"; functions: ${routes.map((known) => known.name).join(', ')}`);
+    if (Number(bytes) < 1024) throw new ConfigError(name, `${route}: must be at least 1024 bytes`);
+    limits[route] = Number(bytes);
+  }
+  return limits;
+}
+
+/** The body limit of one function: its own entry in MAX_BODY_BYTES_BY_ROUTE, else MAX_BODY_BYTES. */
+export function bodyLimit(settings: Config, route: string): number {
+  return settings.limits.routeBodyBytes[route] ?? settings.limits.maxBodyBytes;
+}
+
 function parseModelLimits(r: Reader): Record<string, Partial<VertexModelLimits>> {
   const raw = r.raw('VERTEX_MODEL_LIMITS');
   const defaults: Record<string, Partial<VertexModelLimits>> = {
@@ -251,6 +273,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warning', 'error'], 'info'),
     limits: {
       maxBodyBytes: r.int('MAX_BODY_BYTES', 4 * 1024 * 1024, 1024),
+      routeBodyBytes: parseRouteBodyBytes(r),
       maxInputs: r.int('MAX_INPUTS', 1000, 1),
       maxTextChars: r.int('MAX_TEXT_CHARS', 200_000, 1),
       requestTimeoutMs: r.int('REQUEST_TIMEOUT_MS', 30_000, 100),

@@ -2,7 +2,13 @@
 import { cloudEvent, type CloudEvent } from '@google-cloud/functions-framework';
 import type { MessagePublishedData } from '../../shared/batch/event.js';
 import { handleBatchEvent } from '../../shared/batch/handler.js';
+import { pushBodyReader } from '../../shared/batch/push-body.js';
+import { readEventBodyWith, takeOverBodyParsing } from '../../shared/http/framework-body.js';
+import { installFrameworkErrorShape } from '../../shared/http/framework-errors.js';
 
-cloudEvent<MessagePublishedData>('embedBatch', async (event: CloudEvent<MessagePublishedData>) => {
+installFrameworkErrorShape();
+takeOverBodyParsing();
+
+cloudEvent<MessagePublishedData>('embedBatch', readEventBodyWith(async (event: CloudEvent<MessagePublishedData>) => {
   await handleBatchEvent(event);
-});
+}, pushBodyReader('embedBatch')));

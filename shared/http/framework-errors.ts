@@ -39,7 +39,9 @@ export function errorFromFramework(err: BodyParserError | undefined): GatewayErr
     return new GatewayError('unsupported_media_type', 'Unsupported body encoding or charset', { field: 'body' });
   }
   if (err.status && err.status >= 400 && err.status < 500) return new GatewayError('invalid_request', 'The request could not be read', { field: 'body' });
-  log.error('unhandled framework error', { error: err.message });
+  // Never the message: the framework's can quote the request (a TypeError naming the body it
+  // could not read once put 5 MB of input text into one log line). Where it came from is enough.
+  log.error('unhandled framework error', { error: err.name, type: err.type, at: err.stack?.split('\n').slice(1, 4).map((line) => line.trim()) });
   return new GatewayError('internal', 'Internal error');
 }
 

@@ -1,11 +1,13 @@
 // Every HTTP route is built here: method, auth, content type, body size and the one error
 // shape are decided once, so a function's handler only turns a valid body into an answer.
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
-import { config } from '../config.js';
+import { bodyLimit, config } from '../config.js';
 import { GatewayError } from '../errors.js';
 import { log } from '../log.js';
 import { authenticate, WWW_AUTHENTICATE, type Principal } from '../auth/index.js';
+import { CallerGone, readJsonObject } from './body.js';
 import { applyCors } from './cors.js';
+import { takeOverBodyParsing } from './framework-body.js';
 import { installFrameworkErrorShape } from './framework-errors.js';
 
 export interface RouteContext {
@@ -18,7 +20,10 @@ export interface RouteContext {
 export interface RouteOptions {
   name: string;
   methods: ('GET' | 'POST')[];
-  /** Whether the route reads a JSON body (POST routes do). */
+  /**
+   * Whether the route reads a JSON body (POST routes do). It is read only after the caller is
+   * authenticated, under the route's body limit (MAX_BODY_BYTES, MAX_BODY_BYTES_BY_ROUTE).
+   */
   jsonBody?: boolean;
   /** Routes that must answer without credentials (liveness). */
   public?: boolean;
@@ -29,33 +34,58 @@ export interface RouteOptions {
 export type RouteHandler = (req: Request, res: Response, ctx: RouteContext) => Promise<void>;
 
 installFrameworkErrorShape();
+takeOverBodyParsing();
+
+/** Status logged for a request whose caller left before the answer (nginx's convention). */
+export const CALLER_GONE_STATUS = 499;
 
 export function httpRoute(options: RouteOptions, handler: RouteHandler): HttpFunction {
   const format = options.formatError ?? ((error: GatewayError) => error.toJSON());
+  // HEAD is GET without a body (Node drops the body itself); monitors probe with it.
+  const methods: string[] = options.methods.includes('GET') ? [...options.methods, 'HEAD'] : [...options.methods];
   return async (req, res) => {
     const started = Date.now();
     const settings = config();
     const controller = new AbortController();
     const deadline = started + settings.limits.requestTimeoutMs;
     const timer = setTimeout(() => controller.abort(new GatewayError('upstream_timeout', 'The request deadline passed')), settings.limits.requestTimeoutMs);
-    res.on('close', () => {
+    let callerGone = false;
+    const onGone = () => {
       clearTimeout(timer);
-      if (!res.writableFinished) controller.abort(new Error('caller went away'));
-    });
+      if (!res.writableFinished) {
+        callerGone = true;
+        controller.abort(new CallerGone());
+      }
+    };
+    // The connection can close before the framework hands us the request: 'close' is then past.
+    if (res.destroyed || req.destroyed) onGone();
+    else res.on('close', onGone);
+    let principal: Principal | undefined;
     try {
       if (applyCors(req, res, settings.auth.corsOrigins)) return;
-      if (!(options.methods as string[]).includes(req.method)) {
-        res.setHeader('allow', options.methods.join(', '));
+      if (!methods.includes(req.method)) {
+        res.setHeader('allow', methods.join(', '));
         throw new GatewayError('method_not_allowed', `${req.method} is not allowed here; use ${options.methods.join(' or ')}`);
       }
-      const principal: Principal = options.public ? { kind: 'anonymous', name: 'anonymous' } : await authenticate(req);
-      if (options.jsonBody) checkJsonBody(req, settings.limits.maxBodyBytes);
+      // Credentials come from the headers alone: nothing of the body is read for a stranger.
+      principal = options.public ? { kind: 'anonymous', name: 'anonymous' } : await authenticate(req);
+      if (options.jsonBody) req.body = await readJsonObject(req, { limit: bodyLimit(settings, options.name), signal: controller.signal });
       await handler(req, res, { principal, signal: controller.signal, deadline });
-      log.info('request', { route: options.name, status: res.statusCode, ms: Date.now() - started, caller: principal.name });
+      if (callerGone) logCallerGone(options.name, started);
+      else log.info('request', { route: options.name, status: res.statusCode, ms: Date.now() - started, caller: principal.name });
     } catch (err) {
+      if (callerGone || err instanceof CallerGone) {
+        logCallerGone(options.name, started);
+        if (!res.writableEnded) res.end();
+        return;
+      }
       const error = toGatewayError(err, settings.production);
-      log[error.status >= 500 ? 'error' : 'info']('request failed', {
-        route: options.name, status: error.status, type: error.type, field: error.field,
+      // ERROR is for our own faults; an upstream or capacity 5xx is a warning per request (its
+      // cause is logged, throttled, where it is detected).
+      const level = error.type === 'internal' ? 'error' : error.status >= 500 ? 'warn' : 'info';
+      log[level]('request failed', {
+        route: options.name, status: error.status, type: error.type, field: error.field, ms: Date.now() - started,
+        ...(principal ? { caller: principal.name } : {}),
         ...(error.type === 'internal' ? { error: err instanceof Error ? err.stack : String(err) } : {}),
       });
       if (res.headersSent) {
@@ -71,21 +101,9 @@ export function httpRoute(options: RouteOptions, handler: RouteHandler): HttpFun
   };
 }
 
-function checkJsonBody(req: Request, maxBodyBytes: number): void {
-  const size = req.rawBody?.length ?? Number(req.headers['content-length'] ?? 0);
-  if (size > maxBodyBytes) {
-    throw new GatewayError('too_large', `The body is ${size} bytes; the limit is ${maxBodyBytes}`, { field: 'body' });
-  }
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') {
-    throw new GatewayError('unsupported_media_type', `Send the body as application/json, not ${type || 'no content type'}`, { field: 'content-type' });
-  }
-  if (req.body === undefined || (req.rawBody !== undefined && req.rawBody.length === 0)) {
-    throw new GatewayError('invalid_request', 'The body is empty; send a JSON object', { field: 'body' });
-  }
-  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
-    throw new GatewayError('invalid_request', 'The body must be a JSON object', { field: 'body' });
-  }
+/** A caller that went away is not our failure: one line, no stack, whatever was interrupted. */
+function logCallerGone(route: string, started: number): void {
+  log.info('caller went away', { route, status: CALLER_GONE_STATUS, ms: Date.now() - started });
 }
 
 export function toGatewayError(err: unknown, production: boolean): GatewayError {
