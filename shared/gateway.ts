@@ -28,6 +28,8 @@ export interface Gateway {
 export interface GatewayOptions {
   /** The clock of time-based state (the Vertex breakers); Date.now unless a test steps it. */
   now?: () => number;
+  /** Another inference worker module: tests inject one that fails on cue. */
+  workerScript?: URL;
 }
 
 export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
@@ -35,7 +37,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const folder = readModelFolder(config.local.modelDir);
   const local = createLocalProvider({
     folder,
-    loadRuntime: () => loadLocalRuntime(folder, { threads: config.local.threads, workers: config.local.workers }),
+    loadRuntime: () => loadLocalRuntime(folder, { threads: config.local.threads, workers: config.local.workers, workerScript: options.workerScript }),
     maxBatchSize: config.local.maxBatchSize,
     maxBatchTokens: config.local.maxBatchTokens,
     maxQueuedTexts: config.local.maxQueuedTexts,

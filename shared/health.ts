@@ -1,5 +1,6 @@
 // What /healthz reports: whether the local model is loaded (and, with ?load=1, loads it so a
-// readiness probe can warm an instance), whether Vertex is configured, and its breaker state.
+// readiness probe can warm an instance), its inference workers (alive, restarts), whether Vertex
+// is configured, and its breaker state.
 import type { Gateway } from './gateway.js';
 
 export interface Readiness {
@@ -21,6 +22,9 @@ export async function readiness(gw: Gateway, options: { load: boolean }): Promis
     }
   }
   const local = await gw.local.health();
+  // A loaded model whose workers are all dead (or still being replaced) cannot answer now.
+  const workers = local.workers as { alive: number } | undefined;
+  if (workers && workers.alive === 0) status = 'degraded';
   const vertex = gw.vertex ? await gw.vertex.health() : { configured: false };
   return {
     status,

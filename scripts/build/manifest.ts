@@ -16,6 +16,7 @@ export interface RootPackage {
  * - the google-gax clients (Vertex, Pub/Sub, Firestore): gax reads its .proto files from disk
  *   relative to its own __dirname, which a bundle does not have (measured: ReferenceError);
  *   google-auth-library stays beside them so clients and callers share one copy;
+ * - piscina: starts its workers from its own dist/worker.js, found relative to its own file;
  * - redis (CommonJS, imported lazily): a split chunk of a dynamically imported CommonJS package
  *   exports only `default`, so `const { createClient } = await import('redis')` breaks (measured).
  */
@@ -28,6 +29,7 @@ export const externalPackages = [
   'google-gax',
   'google-auth-library',
   'redis',
+  'piscina',
 ] as const;
 
 /**

@@ -20,12 +20,19 @@ export interface Chunker {
 
 const loaded = new Map<string, Promise<Chunker>>();
 
-/** Piece-wise counting is exact only for BERT's normalizer, pre-tokenizer and WordPiece. */
-function assertBertTokenizer(dir: string): void {
+/**
+ * Whether the folder's tokenizer tokenizes each whitespace-, punctuation- or CJK-delimited piece
+ * on its own (BERT's normalizer, pre-tokenizer and WordPiece): what piece-wise counting and
+ * reading a long text only up to its limit rely on.
+ */
+export function isPieceWiseTokenizer(dir: string): boolean {
   const spec = JSON.parse(readFileSync(path.join(dir, 'tokenizer.json'), 'utf8'));
-  const ok = spec.normalizer?.type === 'BertNormalizer' && spec.normalizer.clean_text !== false
+  return spec.normalizer?.type === 'BertNormalizer' && spec.normalizer.clean_text !== false
     && spec.normalizer.handle_chinese_chars !== false && spec.pre_tokenizer?.type === 'BertPreTokenizer' && spec.model?.type === 'WordPiece';
-  if (!ok) throw new Error(`LOCAL_MODEL_DIR: chunking needs a BERT WordPiece tokenizer; ${dir}/tokenizer.json is another kind`);
+}
+
+function assertBertTokenizer(dir: string): void {
+  if (!isPieceWiseTokenizer(dir)) throw new Error(`LOCAL_MODEL_DIR: chunking needs a BERT WordPiece tokenizer; ${dir}/tokenizer.json is another kind`);
 }
 
 export function chunkerFor(modelDir: string): Promise<Chunker> {

@@ -41,6 +41,9 @@ export async function embedRequest(gw: Gateway, request: EmbedRequest, ctx: Call
   if (request.dimensions !== undefined && request.dimensions > info.dimensions) {
     throw invalid('dimensions', `dimensions must be at most ${info.dimensions} for ${info.model}`);
   }
+  // Shed load before hashing, cache look-ups and chunking: under a storm of retries a refusal must
+  // cost far less than an answer. Every input needs at least one text in the local queue.
+  if (provider === gw.local) gw.local.checkAdmission(request.items.length, 'inputs');
   const options = { task: request.task, dimensions: request.dimensions, truncate: request.truncate, signal: ctx.signal, deadline: ctx.deadline };
   const fieldOf = (item: RequestItem) => `inputs[${item.index}]`;
 

@@ -1,6 +1,10 @@
-// Coalesces concurrent callers' texts into shared inference batches. Texts are sorted by token
-// length before packing, so a batch pads to a length close to its longest text. The queue is
-// bounded: past the bound a caller is told to come back (429) at once instead of waiting.
+// The local model's queue. Callers' texts wait in one queue per caller; a free lane (one per
+// inference worker) takes a bounded window of texts round-robin across callers, packs it into
+// batches (shortest first, within the batch caps) and runs them. So a one-text request is in the
+// next window whatever a big request has queued, and batches can still hold several callers'
+// texts of similar length. The queue is bounded: room is reserved before a caller tokenizes
+// (admit), a request that could never fit is refused (413), one that could fit later is told to
+// come back (429, retry-after).
 import { GatewayError } from '../../errors.js';
 
 export type RunBatch = (sequences: number[][]) => Promise<Float32Array[]>;
@@ -18,9 +22,25 @@ export interface BatcherOptions {
 
 interface Job {
   ids: number[];
+  caller: Caller;
   resolve: (vector: Float32Array) => void;
+}
+
+interface Caller {
+  /** Jobs not yet taken into a window, in input order. */
+  queued: Job[];
+  /** Set once the caller's answer is settled with an error (aborted, or a batch failed). */
+  failed: boolean;
   reject: (error: unknown) => void;
-  signal?: AbortSignal;
+}
+
+/** A caller whose answer resolves when every text has a vector, and rejects at its first failure. */
+function newCaller(sequences: number[][]): { caller: Caller; answer: Promise<Float32Array[]> } {
+  let reject!: (error: unknown) => void;
+  const failure = new Promise<never>((_, r) => { reject = r; });
+  const caller: Caller = { queued: [], failed: false, reject };
+  const results = sequences.map((ids) => new Promise<Float32Array>((resolve) => caller.queued.push({ ids, caller, resolve })));
+  return { caller, answer: Promise.race([Promise.all(results), failure]) };
 }
 
 /**
@@ -46,58 +66,95 @@ export function packBatches<T extends { ids: number[] }>(jobs: T[], maxBatchSize
   return batches;
 }
 
-export interface Batcher {
+/** Room held in the queue for a caller's texts while it prepares them (tokenizes). */
+export interface Admission {
+  /** Queues the texts (at most as many as admitted) and resolves with one vector per text, in order. */
   submit(sequences: number[][], signal?: AbortSignal): Promise<Float32Array[]>;
-  /** Texts waiting or being embedded. */
+  /** Gives the room back unused (the caller failed before submitting). Idempotent. */
+  release(): void;
+}
+
+export interface Batcher {
+  /** Reserves room for `texts` texts now, or throws 413 (never fits) or 429 (full now). */
+  admit(texts: number, field?: string): Admission;
+  /** Throws what admit would, without reserving: a cheap check before any expensive work. */
+  check(texts: number, field?: string): void;
+  submit(sequences: number[][], signal?: AbortSignal): Promise<Float32Array[]>;
+  /** Texts reserved, waiting or being embedded. */
   load(): number;
 }
 
 export function createBatcher(options: BatcherOptions): Batcher {
-  const pending: Job[] = [];
+  const maxLanes = Math.max(1, options.parallelism ?? 1);
+  // A window holds one batch per lane: a newcomer waits for at most this much queued work
+  // (plus the runs in flight) before its first text runs.
+  const windowSize = options.maxBatchSize * maxLanes;
+  let reserved = 0;
+  let queued = 0;
   let inFlight = 0;
+  /** Callers with queued jobs, in turn order. */
+  const ring: Caller[] = [];
+  /** Batches packed from the last window, not yet started. */
+  let ready: Job[][] = [];
+  let lanes = 0;
+
+  function check(texts: number, field = 'inputs'): void {
+    if (texts > options.maxQueued) {
+      throw new GatewayError('too_large',
+        `The request needs ${texts} texts embedded by the local model; it queues at most ${options.maxQueued} (LOCAL_MAX_QUEUED_TEXTS). Send fewer or shorter inputs`,
+        { field });
+    }
+    const load = reserved + queued + inFlight;
+    if (load + texts > options.maxQueued) {
+      throw new GatewayError('overloaded', `The local model has ${load} texts queued; try again shortly`, { retryAfterSeconds: 1 });
+    }
+  }
+
+  function fail(caller: Caller, error: unknown): void {
+    if (caller.failed) return;
+    caller.failed = true;
+    const index = ring.indexOf(caller);
+    if (index >= 0) ring.splice(index, 1);
+    queued -= caller.queued.length;
+    caller.queued = [];
+    caller.reject(error);
+  }
+
+  /** Round-robin across callers: one text from each in turn, up to the window size. */
+  function takeWindow(): Job[] {
+    const window: Job[] = [];
+    while (window.length < windowSize && ring.length > 0) {
+      const caller = ring.shift()!;
+      window.push(caller.queued.shift()!);
+      if (caller.queued.length > 0) ring.push(caller);
+    }
+    queued -= window.length;
+    inFlight += window.length;
+    return window;
+  }
 
   async function runBatch(batch: Job[]): Promise<void> {
-    const live = batch.filter((job) => !job.signal?.aborted);
-    for (const job of batch) {
-      if (job.signal?.aborted) {
-        job.reject(job.signal.reason);
-        inFlight -= 1;
-      }
-    }
+    // Texts of callers that already failed (went away, deadline) are not run.
+    const live = batch.filter((job) => !job.caller.failed);
+    inFlight -= batch.length - live.length;
     if (live.length === 0) return;
     try {
       const vectors = await options.run(live.map((job) => job.ids));
       live.forEach((job, i) => job.resolve(vectors[i]!));
     } catch (error) {
-      for (const job of live) job.reject(error);
+      for (const caller of new Set(live.map((job) => job.caller))) fail(caller, error);
     } finally {
       inFlight -= live.length;
     }
   }
-
-  async function runJobs(jobs: Job[]): Promise<void> {
-    const batches = packBatches(jobs, options.maxBatchSize, options.maxBatchTokens);
-    let next = 0;
-    const lanes = Math.max(1, Math.min(options.parallelism ?? 1, batches.length));
-    await Promise.all(Array.from({ length: lanes }, async () => {
-      while (next < batches.length) await runBatch(batches[next++]!);
-    }));
-  }
-
-  // Batches packed from the queue, taken by lanes (one per worker) as each finishes its last:
-  // no lane waits for another's batch before it starts on newer callers' texts.
-  let ready: Job[][] = [];
-  let lanes = 0;
-  const maxLanes = Math.max(1, options.parallelism ?? 1);
 
   async function lane(): Promise<void> {
     lanes++;
     try {
       for (;;) {
         if (ready.length === 0) {
-          if (pending.length === 0) return;
-          const window = pending.splice(0, pending.length);
-          inFlight += window.length;
+          const window = takeWindow();
+          if (window.length === 0) return;
           ready = packBatches(window, options.maxBatchSize, options.maxBatchTokens);
         }
         await runBatch(ready.shift()!);
@@ -108,34 +165,78 @@ export function createBatcher(options: BatcherOptions): Batcher {
   }
 
   function startLanes(): void {
-    while (lanes < maxLanes && (pending.length > 0 || ready.length > 0)) void lane();
+    while (lanes < maxLanes && (ring.length > 0 || ready.length > 0)) void lane();
   }
 
-  function enqueue(sequences: number[][], signal?: AbortSignal): Promise<Float32Array>[] {
-    return sequences.map((ids) => new Promise<Float32Array>((resolve, reject) => pending.push({ ids, resolve, reject, signal })));
+  /** The answer is settled the moment the caller goes away or its deadline passes, whatever the workers are doing. */
+  function watch(caller: Caller, answer: Promise<Float32Array[]>, signal?: AbortSignal): void {
+    if (!signal) return;
+    const onAbort = () => fail(caller, signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const done = () => signal.removeEventListener('abort', onAbort);
+    answer.then(done, done);
+  }
+
+  function enqueue(sequences: number[][], signal?: AbortSignal): Promise<Float32Array[]> {
+    const { caller, answer } = newCaller(sequences);
+    if (signal?.aborted) {
+      fail(caller, signal.reason);
+      return answer;
+    }
+    queued += caller.queued.length;
+    if (caller.queued.length > 0) ring.push(caller);
+    // Queued texts leave the queue on abort; texts already running finish and are dropped.
+    watch(caller, answer, signal);
+    // setImmediate lets callers that arrive in the same turn join the first window.
+    if (lanes < maxLanes) setImmediate(startLanes);
+    return answer;
+  }
+
+  function runUncoalesced(sequences: number[][], signal?: AbortSignal): Promise<Float32Array[]> {
+    // Each caller runs its own batches at once, beside the others: what code without a shared
+    // queue does. Kept as the baseline the benchmark compares against.
+    const { caller, answer } = newCaller(sequences);
+    const jobs = caller.queued;
+    caller.queued = [];
+    inFlight += jobs.length;
+    watch(caller, answer, signal);
+    if (signal?.aborted) fail(caller, signal.reason);
+    const batches = packBatches(jobs, options.maxBatchSize, options.maxBatchTokens);
+    let next = 0;
+    const laneCount = Math.max(1, Math.min(maxLanes, batches.length));
+    void Promise.all(Array.from({ length: laneCount }, async () => {
+      while (next < batches.length) await runBatch(batches[next++]!);
+    }));
+    return answer;
+  }
+
+  function admit(texts: number, field?: string): Admission {
+    check(texts, field);
+    reserved += texts;
+    let held = texts;
+    const release = () => {
+      reserved -= held;
+      held = 0;
+    };
+    return {
+      release,
+      submit(sequences, signal) {
+        if (sequences.length > held) {
+          const extra = sequences.length - held;
+          check(extra, field);
+          reserved += extra;
+          held += extra;
+        }
+        release();
+        return options.coalesce ? enqueue(sequences, signal) : runUncoalesced(sequences, signal);
+      },
+    };
   }
 
   return {
-    load: () => pending.length + inFlight,
-    async submit(sequences, signal) {
-      if (pending.length + inFlight + sequences.length > options.maxQueued) {
-        throw new GatewayError('overloaded', `The local model has ${pending.length + inFlight} texts queued; try again shortly`, {
-          retryAfterSeconds: 1,
-        });
-      }
-      if (!options.coalesce) {
-        // Each caller runs its own batches at once, beside the others: what code without a
-        // shared queue does. Kept as the baseline the benchmark compares against.
-        const jobs: Job[] = [];
-        const results = sequences.map((ids) => new Promise<Float32Array>((resolve, reject) => jobs.push({ ids, resolve, reject, signal })));
-        inFlight += jobs.length;
-        void runJobs(jobs);
-        return Promise.all(results);
-      }
-      const results = enqueue(sequences, signal);
-      // setImmediate lets callers that arrive in the same turn join the first window.
-      if (lanes < maxLanes) setImmediate(startLanes);
-      return Promise.all(results);
-    },
+    admit,
+    check,
+    load: () => reserved + queued + inFlight,
+    submit: async (sequences, signal) => admit(sequences.length).submit(sequences, signal),
   };
 }

@@ -1,11 +1,14 @@
 // The bundled model as a provider: tokenizes, cuts at the model's limit (or refuses to),
 // adds the query instruction for retrieval queries, and hands token ids to the batcher.
+import { isPieceWiseTokenizer } from '../../chunking/index.js';
 import { GatewayError } from '../../errors.js';
 import type { ModelFolder } from '../../model/folder.js';
 import { l2Normalize } from '../../vectors.js';
 import type { EmbeddingProvider, EmbedInput, EmbedOptions, ModelInfo, ProviderResult } from '../types.js';
 import { createBatcher, type Batcher } from './batcher.js';
+import { encodeWithin } from './encode.js';
 import type { LocalRuntime } from './runtime.js';
+import type { InferencePool } from './worker-pool.js';
 
 export interface LocalProviderOptions {
   folder: ModelFolder;
@@ -34,15 +37,22 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
   /** Token ids as the model will see them, for chunking and token counts. */
   tokenize(text: string): Promise<number[]>;
   ready(): boolean;
+  /** Throws the queue's 413 or 429 for this many texts, reserving nothing: before expensive work. */
+  checkAdmission(texts: number, field?: string): void;
+  /** The inference worker pool once loaded (tests kill its workers). */
+  inferencePool(): InferencePool | undefined;
 } {
   const { folder } = options;
   let runtime: Promise<LocalRuntime> | undefined;
   let loaded = false;
   let batcher: Batcher | undefined;
+  let pool: InferencePool | undefined;
+  let pieceWise: boolean | undefined;
 
   function getRuntime(): Promise<LocalRuntime> {
     runtime ??= options.loadRuntime().then((rt) => {
       loaded = true;
+      pool = rt.pool;
       return rt;
     }, (error) => {
       runtime = undefined;
@@ -51,15 +61,12 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
     return runtime;
   }
 
+  function batcherLimits() {
+    return { maxBatchSize: options.maxBatchSize, maxBatchTokens: options.maxBatchTokens, maxQueued: options.maxQueuedTexts, coalesce: options.coalesce };
+  }
+
   function getBatcher(rt: LocalRuntime): Batcher {
-    batcher ??= createBatcher({
-      maxBatchSize: options.maxBatchSize,
-      maxBatchTokens: options.maxBatchTokens,
-      maxQueued: options.maxQueuedTexts,
-      coalesce: options.coalesce,
-      parallelism: rt.parallelism,
-      run: (sequences) => rt.infer(sequences),
-    });
+    batcher ??= createBatcher({ ...batcherLimits(), parallelism: rt.parallelism, run: (sequences) => rt.infer(sequences) });
     return batcher;
   }
 
@@ -75,6 +82,11 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
     name: 'local',
     info: () => info,
     ready: () => loaded,
+    inferencePool: () => pool,
+    checkAdmission(texts, field) {
+      if (batcher) batcher.check(texts, field);
+      else if (texts > options.maxQueuedTexts) createBatcher({ ...batcherLimits(), run: async () => [] }).check(texts, field);
+    },
     async tokenize(text) {
       return (await getRuntime()).encode(text);
     },
@@ -85,15 +97,17 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
           `${folder.id} is not Matryoshka-trained and cannot shorten its vectors; supported dimensions: ${sizes.join(', ')}`,
           { field: 'dimensions', detail: { supported_dimensions: sizes } });
       }
-      const rt = await getRuntime();
-      const prefix = opts.task === 'RETRIEVAL_QUERY' && folder.queryInstruction ? folder.queryInstruction : '';
-      const encoded = inputs.map((input, index) => {
-        const ids = rt.encode(prefix + input.text);
-        if (ids.length <= folder.maxTokens) return { ids, truncated: false };
-        if (!opts.truncate) throw new TextTooLongError(index, ids.length, folder.maxTokens);
-        return { ids: [...ids.slice(0, folder.maxTokens - 1), rt.endTokenId], truncated: true };
-      });
-      const pooled = await getBatcher(rt).submit(encoded.map((e) => e.ids), opts.signal);
+      const rt = await untilAborted(getRuntime(), opts.signal);
+      // Room in the queue first: a request refused for load costs no tokenizing.
+      const admission = getBatcher(rt).admit(inputs.length, 'inputs');
+      let pooled: Float32Array[];
+      let encoded: { ids: number[]; truncated: boolean }[];
+      try {
+        encoded = await encodeAll(rt, inputs, opts);
+        pooled = await admission.submit(encoded.map((e) => e.ids), opts.signal);
+      } finally {
+        admission.release();
+      }
       const dims = opts.dimensions ?? folder.dimensions;
       return {
         model: folder.model,
@@ -110,7 +124,47 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
       };
     },
     async health() {
-      return { provider: 'local', model: folder.model, loaded, queued: batcher?.load() ?? 0 };
+      return { provider: 'local', model: folder.model, loaded, queued: batcher?.load() ?? 0, ...(pool ? { workers: pool.stats() } : {}) };
     },
   };
+
+  /**
+   * Token ids per input, cut at the model's limit (or refused past it). Under truncate, a long
+   * text is read only as far as the limit needs; the event loop gets a turn every few
+   * milliseconds, so /healthz and other requests are not held behind a big body.
+   */
+  async function encodeAll(rt: LocalRuntime, inputs: EmbedInput[], opts: EmbedOptions) {
+    const prefix = opts.task === 'RETRIEVAL_QUERY' && folder.queryInstruction ? folder.queryInstruction : '';
+    pieceWise ??= isPieceWiseTokenizer(folder.dir);
+    const readAll = !opts.truncate || !pieceWise;
+    const out: { ids: number[]; truncated: boolean }[] = [];
+    let turn = performance.now();
+    for (let index = 0; index < inputs.length; index++) {
+      if (performance.now() - turn > YIELD_AFTER_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (opts.signal?.aborted) throw opts.signal.reason;
+        turn = performance.now();
+      }
+      const text = prefix + inputs[index]!.text;
+      const ids = readAll ? rt.encode(text) : encodeWithin(rt.encode, text, folder.maxTokens);
+      if (ids.length <= folder.maxTokens) out.push({ ids, truncated: false });
+      else if (!opts.truncate) throw new TextTooLongError(index, ids.length, folder.maxTokens);
+      else out.push({ ids: [...ids.slice(0, folder.maxTokens - 1), rt.endTokenId], truncated: true });
+    }
+    return out;
+  }
+}
+
+/** How long tokenizing may hold the event loop before it lets other work run. */
+const YIELD_AFTER_MS = 10;
+
+/** The promise, or the signal's reason as soon as it aborts: no caller waits past its deadline. */
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

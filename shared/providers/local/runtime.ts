@@ -4,7 +4,7 @@
 // embeds locally never pays for them.
 import type { ModelFolder } from '../../model/folder.js';
 import { padSequences, poolRow } from './tensors.mjs';
-import { startInferencePool } from './worker-pool.js';
+import { startInferencePool, type InferencePool } from './worker-pool.js';
 
 export interface LocalRuntime {
   /** Token ids with the model's special tokens, not truncated. */
@@ -15,6 +15,8 @@ export interface LocalRuntime {
   infer(sequences: number[][]): Promise<Float32Array[]>;
   /** How many inference runs can usefully be in flight at once. */
   parallelism: number;
+  /** The worker pool, when inference runs in workers: its health, and a way for tests to kill a worker. */
+  pool?: InferencePool;
 }
 
 export interface RuntimeOptions {
@@ -22,6 +24,8 @@ export interface RuntimeOptions {
   threads: number;
   /** Worker threads running inference; 0 runs it on the main thread through transformers.js. */
   workers: number;
+  /** Another worker module (tests: one that fails on cue); the bundled inference-worker.mjs by default. */
+  workerScript?: URL;
 }
 
 export interface TokenizerLike {
@@ -55,9 +59,9 @@ export async function loadLocalRuntime(folder: ModelFolder, options: RuntimeOpti
   if (options.workers > 0) {
     const [tokenizer, pool] = await Promise.all([
       loadTokenizer(folder),
-      startInferencePool(folder, options.workers, options.threads || 1),
+      startInferencePool(folder, { workers: options.workers, threadsPerWorker: options.threads || 1, script: options.workerScript }),
     ]);
-    return { encode: (text) => tokenizer.encode(text), endTokenId: tokenizer.sep_token_id ?? 102, infer: pool.infer, parallelism: pool.size };
+    return { encode: (text) => tokenizer.encode(text), endTokenId: tokenizer.sep_token_id ?? 102, infer: pool.infer, parallelism: pool.size, pool };
   }
   const threads = options.threads;
   const { dirname, basename } = await import('node:path');

@@ -109,4 +109,82 @@ describe('createBatcher', () => {
     expect(good.status).toBe('fulfilled');
     expect(calls).toBe(2);
   });
+
+  it('serves a one-text caller in the next window, not behind a big caller\'s queue', async () => {
+    const order: number[] = [];
+    const batcher = createBatcher({
+      maxBatchSize: 1, maxBatchTokens: 10_000, maxQueued: 1000, coalesce: true, parallelism: 2,
+      run: async (sequences) => {
+        order.push(sequences[0]![0]!);
+        await new Promise((r) => setTimeout(r, 2));
+        return sequences.map((s) => Float32Array.from([s[0]!]));
+      },
+    });
+    const big = batcher.submit(Array.from({ length: 200 }, () => seq(8, 1)));
+    await new Promise((r) => setTimeout(r, 10));
+    const small = await batcher.submit([seq(2, 7)]);
+    expect(Array.from(small[0]!)).toEqual([7]);
+    // Runs before the small caller's: the window in flight when it arrived, at most one per lane
+    // twice over (the running window and the one already packed), never the big caller's queue.
+    const before = order.indexOf(7);
+    const startedWhenQueued = order.slice(0, before).length;
+    expect(before).toBeGreaterThan(0);
+    expect(startedWhenQueued).toBeLessThan(20);
+    expect((await big)).toHaveLength(200);
+  });
+
+  it('mixes callers round-robin within a window, so one batch can hold several callers\' texts', async () => {
+    const { batches, run } = recordingRun(1);
+    const batcher = createBatcher({ maxBatchSize: 4, maxBatchTokens: 10_000, maxQueued: 1000, coalesce: true, run });
+    const a = batcher.submit(Array.from({ length: 6 }, () => seq(3, 1)));
+    const b = batcher.submit(Array.from({ length: 6 }, () => seq(3, 2)));
+    await Promise.all([a, b]);
+    expect(batches[0]!.map((s) => s[0])).toEqual([1, 2, 1, 2]);
+  });
+
+  it('refuses with 413 naming the limit a request that could never fit, and 429 only when waiting helps', async () => {
+    const { run } = recordingRun(20);
+    const batcher = createBatcher({ maxBatchSize: 1, maxBatchTokens: 10_000, maxQueued: 4, coalesce: true, run });
+    await expect(batcher.submit(Array.from({ length: 5 }, () => seq(1)))).rejects.toMatchObject({ type: 'too_large', status: 413 });
+    await expect(batcher.submit(Array.from({ length: 5 }, () => seq(1)))).rejects.toThrow(/LOCAL_MAX_QUEUED_TEXTS/);
+    const first = batcher.submit(Array.from({ length: 3 }, () => seq(1)));
+    await expect(batcher.submit([seq(1), seq(1)])).rejects.toMatchObject({ type: 'overloaded', status: 429 });
+    await first;
+  });
+
+  it('holds admitted room while the caller tokenizes, and gives it back when released', () => {
+    const batcher = createBatcher({ maxBatchSize: 1, maxBatchTokens: 10_000, maxQueued: 4, coalesce: true, run: async (s) => s.map(() => new Float32Array(1)) });
+    const held = batcher.admit(3);
+    expect(batcher.load()).toBe(3);
+    expect(() => batcher.check(2)).toThrow(/queued/);
+    held.release();
+    held.release();
+    expect(batcher.load()).toBe(0);
+  });
+
+  it('settles an aborted caller at once, queued or running, and drops its queued texts', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let runs = 0;
+    const batcher = createBatcher({
+      maxBatchSize: 1, maxBatchTokens: 10_000, maxQueued: 100, coalesce: true,
+      run: async (s) => {
+        runs++;
+        await gate;
+        return s.map(() => new Float32Array(1));
+      },
+    });
+    const controller = new AbortController();
+    const answer = batcher.submit(Array.from({ length: 10 }, () => seq(1)), controller.signal);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(runs).toBe(1);
+    controller.abort(new GatewayError('upstream_timeout', 'The request deadline passed'));
+    await expect(answer).rejects.toMatchObject({ type: 'upstream_timeout', status: 504 });
+    // The nine queued texts left the queue; the one running still occupies its worker.
+    expect(batcher.load()).toBe(1);
+    release();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(runs).toBe(1);
+    expect(batcher.load()).toBe(0);
+  });
 });
