@@ -19,5 +19,9 @@ export const routes: RouteEntry[] = [
   { name: 'similarity', dir: 'similarity', kind: 'http', path: '/similarity', usesLocalModel: true },
   { name: 'openaiEmbeddings', dir: 'openaiEmbeddings', kind: 'http', path: '/v1/embeddings', usesLocalModel: true },
   { name: 'vertexPredict', dir: 'vertexPredict', kind: 'http', path: '/v1/projects/{project}/locations/{location}/publishers/google/models/{model}:predict', usesLocalModel: true },
+  // Browser pages and the API reference; Terraform deploys these only with `playground = true`.
+  { name: 'playground', dir: 'playground', kind: 'http', path: '/', usesLocalModel: false },
+  { name: 'openapi', dir: 'openapi', kind: 'http', path: '/openapi.json', usesLocalModel: false },
+  { name: 'docs', dir: 'docs', kind: 'http', path: '/docs', usesLocalModel: false },
   { name: 'embedBatch', dir: 'embedBatch', kind: 'event', path: '/projects/{project}/topics/{topic}', usesLocalModel: true },
 ];

@@ -110,6 +110,13 @@ export interface Config {
     stateStore: BatchStateStoreKind;
     stateCollection: string;
   };
+  web: {
+    /**
+     * Where the playground and the API reference send calls, by function name (functions/routes.ts):
+     * deployed, every route is its own function URL. Empty: the dev server's paths, same origin.
+     */
+    routeUrls: Record<string, string>;
+  };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -238,6 +245,24 @@ function parseModelLimits(r: Reader): Record<string, Partial<VertexModelLimits>>
   return { ...defaults, ...(parsed as Record<string, Partial<VertexModelLimits>>) };
 }
 
+function parseRouteUrls(r: Reader): Record<string, string> {
+  const raw = r.raw('ROUTE_URLS');
+  if (raw === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('ROUTE_URLS', 'expected JSON like {"similarity": "https://host/similarity"}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError('ROUTE_URLS', 'expected a JSON object keyed by function name');
+  for (const [name, url] of Object.entries(parsed as Record<string, unknown>)) {
+    if (typeof url !== 'string' || !/^(https?:\/\/[^/\s]+)?\/\S*$/.test(url)) {
+      throw new ConfigError('ROUTE_URLS', `${name}: expected an absolute http(s) URL or a path starting with /`);
+    }
+  }
+  return parsed as Record<string, string>;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const r = new Reader(env);
   const production = r.oneOf('GATEWAY_ENV', ['development', 'production'], env.K_SERVICE ? 'production' : 'development') === 'production';
@@ -352,6 +377,9 @@ export function loadConfig(env: Env = process.env): Config {
       // Follows the shared cache store: where the cache is shared, so is the job state.
       stateStore: r.oneOf('BATCH_STATE_STORE', ['memory', 'firestore', 'redis'], r.raw('CACHE_STORE') === 'firestore' ? 'firestore' : r.raw('CACHE_STORE') === 'redis' ? 'redis' : 'memory'),
       stateCollection: r.string('BATCH_STATE_COLLECTION', 'embedding-batch-jobs'),
+    },
+    web: {
+      routeUrls: parseRouteUrls(r),
     },
   };
   return config;

@@ -48,6 +48,10 @@ export async function startDevServer(port: number, entries: RouteEntry[] = route
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   log.info('dev server listening', { url, routes: entries.map((e) => `${e.path} -> ${e.name}`) });
+  const page = (name: string) => entries.find((e) => e.name === name)?.path;
+  if (page('playground')) {
+    log.info(`playground at ${url}${page('playground')}`, { playground: `${url}${page('playground')}`, ...(page('docs') ? { docs: `${url}${page('docs')}` } : {}) });
+  }
   return {
     server,
     url,

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import type { RouteEntry } from '../../functions/routes.js';
 import { externalPackages, hiddenRuntimeDependencies, manifest, type RootPackage } from './manifest.js';
+import { webPages, type WebPage } from '../../shared/web/assets.js';
+import { buildWebBundle } from '../../shared/web/build.js';
 
 export interface BundleOptions {
   root: string;
@@ -40,6 +42,20 @@ const sharpStub: Plugin = {
       contents: 'export default function sharp() { throw new Error("image inputs are not supported by this gateway"); }',
       loader: 'js',
     }));
+  },
+};
+
+// A browser page's files (shared/web/prebuilt/<page>.ts is undefined in the source) are built
+// now and inlined, so the deployed function serves them without esbuild or node_modules.
+const PREBUILT = /[\\/]shared[\\/]web[\\/]prebuilt[\\/](\w+)\.ts$/;
+const webAssets: Plugin = {
+  name: 'web-assets',
+  setup(b) {
+    b.onLoad({ filter: PREBUILT }, async (args) => {
+      const page = args.path.match(PREBUILT)![1] as WebPage;
+      if (!webPages.includes(page)) throw new Error(`${args.path}: no page named ${page}`);
+      return { contents: `export const prebuilt = ${JSON.stringify(await buildWebBundle(page))};`, loader: 'js' };
+    });
   },
 };
 
@@ -130,7 +146,7 @@ export async function bundleFunction(route: RouteEntry, options: BundleOptions):
     minify: options.minify,
     legalComments: 'linked',
     external: [...externalPackages],
-    plugins: [sharpStub],
+    plugins: [sharpStub, webAssets],
     banner: { js: banner },
     metafile: true,
     logLevel: 'warning',
