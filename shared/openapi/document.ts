@@ -25,7 +25,8 @@ interface Operation {
   /** Request body schema name and its examples (each is sent by the test). */
   body?: { schema: string; examples: Record<string, { summary: string; value: unknown }> };
   ok: { status: number; description: string; schema?: string; contentType?: string; example?: unknown; headers?: boolean };
-  errors: { shape: ErrorShape; statuses: number[] };
+  /** `text`: the framework may also answer a failed event in text/plain (Pub/Sub reads only the status). */
+  errors: { shape: ErrorShape; statuses: number[]; text?: boolean };
   /** Answers without credentials. */
   public?: boolean;
 }
@@ -225,7 +226,7 @@ const operations: Operation[] = [
       },
     },
     ok: { status: 204, description: 'Done (or refused for good, with a `job_error` result): the message is acked.' },
-    errors: { shape: 'Error', statuses: [500] },
+    errors: { shape: 'Error', statuses: [500], text: true },
   },
   {
     fn: 'playground', method: 'get', path: '/', tag: 'Pages', public: true,
@@ -274,7 +275,7 @@ function operationObject(op: Operation, servers: { url: string }[] | undefined):
       description: statusText[status] ?? 'Error.',
       ...(status === 429 ? { headers: { 'retry-after': { description: 'Seconds to wait.', schema: { type: 'string' } } } } : {}),
       ...(status === 401 ? { headers: { 'www-authenticate': { description: '`Bearer realm="embedding-gateway"`.', schema: { type: 'string' } } } } : {}),
-      content: json(op.errors.shape),
+      content: { ...json(op.errors.shape), ...(op.errors.text ? { 'text/plain': { schema: { type: 'string' } } } : {}) },
     };
   }
   return {
@@ -322,7 +323,6 @@ export function openapiDocument(options: DocumentOptions = {}): Json {
       version: options.version ?? '0.1.0',
       summary: 'Text in, vectors out: Vertex AI with a bundled bge-small-zh-v1.5 fallback.',
       description: 'Every answer names the model that made its vectors, the provider, and whether it fell back. Errors come in one shape, `{"error": {"type", "message", "field"}}` (OpenAI\'s and Google\'s shapes on their compatible routes). Credentials: an API key (`x-api-key`, or `Authorization: Bearer`), or a Google ID token, as `AUTH_MODE` says; none when it is `none`.',
-      license: { name: 'Private' },
     },
     servers: [{ url: '/', description: 'This gateway' }],
     tags: [
