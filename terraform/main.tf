@@ -9,10 +9,26 @@ locals {
     chunk            = { trigger = "http" }
     similarity       = { trigger = "http" }
     embedBatch       = { trigger = "pubsub" }
+    # The browser pages and the API reference: deployed only with var.playground.
+    playground = { trigger = "http", playground = true }
+    openapi    = { trigger = "http", playground = true }
+    docs       = { trigger = "http", playground = true }
   }
 
-  http_functions  = { for name, f in local.functions : name => f if f.trigger == "http" }
-  batch_functions = { for name, f in local.functions : name => f if f.trigger == "pubsub" }
+  # What this apply deploys: every function, less the pages unless var.playground asks for them.
+  deployed_functions = { for name, f in local.functions : name => f if !try(f.playground, false) || var.playground }
+
+  http_functions  = { for name, f in local.deployed_functions : name => f if f.trigger == "http" }
+  batch_functions = { for name, f in local.deployed_functions : name => f if f.trigger == "pubsub" }
+
+  # Every gen2 function also answers at https://REGION-PROJECT.cloudfunctions.net/NAME: one origin
+  # for all of them, so the pages call the API functions without CORS. Known before apply, so the
+  # page functions can carry the URLs without depending on the other functions' resources.
+  function_origin = "https://${var.region}-${var.project_id}.cloudfunctions.net"
+  route_urls      = { for name in keys(local.http_functions) : name => "${local.function_origin}/${local.service_names[name]}" }
+  page_environment = {
+    ROUTE_URLS = jsonencode(local.route_urls)
+  }
 
   # Cloud Run service names are lowercase: embedBatch -> <prefix>-embed-batch.
   service_names = { for name in keys(local.functions) : name => "${var.name_prefix}-${lower(replace(name, "/([A-Z])/", "-$1"))}" }
@@ -22,6 +38,8 @@ locals {
   sizing = {
     for name, f in local.functions : name => merge(
       f.trigger == "pubsub" ? var.batch_defaults : var.function_defaults,
+      # The pages serve a few fixed files and never load the model.
+      try(f.playground, false) ? { memory = "256Mi" } : {},
       try(local.overrides[name], {}),
     )
   }
@@ -123,7 +141,7 @@ resource "google_storage_bucket" "source" {
 
 # One archive per function, named by content so a code change yields a new object and a redeploy.
 data "archive_file" "source" {
-  for_each = local.functions
+  for_each = local.deployed_functions
 
   type        = "zip"
   source_dir  = "${local.dist_dir}/${each.key}"
@@ -131,7 +149,7 @@ data "archive_file" "source" {
 }
 
 resource "google_storage_bucket_object" "source" {
-  for_each = local.functions
+  for_each = local.deployed_functions
 
   bucket = google_storage_bucket.source.name
   name   = "${each.key}/${data.archive_file.source[each.key].output_md5}.zip"
@@ -139,7 +157,7 @@ resource "google_storage_bucket_object" "source" {
 }
 
 resource "google_cloudfunctions2_function" "function" {
-  for_each = local.functions
+  for_each = local.deployed_functions
 
   project     = var.project_id
   location    = var.region
@@ -170,7 +188,7 @@ resource "google_cloudfunctions2_function" "function" {
     ingress_settings                 = each.value.trigger == "http" ? var.ingress_settings : var.batch_ingress_settings
     all_traffic_on_latest_revision   = true
     service_account_email            = each.value.trigger == "http" ? google_service_account.http.email : google_service_account.batch.email
-    environment_variables            = merge(local.common_environment, var.environment)
+    environment_variables            = merge(local.common_environment, try(each.value.playground, false) ? local.page_environment : {}, var.environment)
     vpc_connector                    = var.cache_store == "redis" ? google_vpc_access_connector.cache[0].id : null
     vpc_connector_egress_settings    = var.cache_store == "redis" ? "PRIVATE_RANGES_ONLY" : null
 

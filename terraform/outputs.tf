@@ -65,3 +65,13 @@ output "source_bucket" {
   description = "Bucket holding the function source archives."
   value       = google_storage_bucket.source.name
 }
+
+output "playground_url" {
+  description = "The playground page (null unless playground = true). Its calls go to the other functions on the same cloudfunctions.net origin."
+  value       = var.playground ? local.route_urls["playground"] : null
+}
+
+output "docs_url" {
+  description = "The API reference (null unless playground = true); the document itself is at the openapi function's URL."
+  value       = var.playground ? local.route_urls["docs"] : null
+}

@@ -109,7 +109,7 @@ variable "batch_defaults" {
 }
 
 variable "function_overrides" {
-  description = "Per-function sizing, keyed by entry point (embed, health, vertexPredict, openaiEmbeddings, chunk, similarity, embedBatch); unset fields take function_defaults (or batch_defaults for embedBatch). Example: { embed = { min_instances = 1 } }."
+  description = "Per-function sizing, keyed by entry point (embed, health, vertexPredict, openaiEmbeddings, chunk, similarity, embedBatch, and with playground = true: playground, openapi, docs); unset fields take function_defaults (or batch_defaults for embedBatch). Example: { embed = { min_instances = 1 } }."
   type = map(object({
     memory          = optional(string)
     cpu             = optional(string)
@@ -312,6 +312,12 @@ variable "build_service_account" {
   description = "Service account Cloud Build uses to build the functions (full resource name projects/P/serviceAccounts/EMAIL). Null uses the project's default build account."
   type        = string
   default     = null
+}
+
+variable "playground" {
+  description = "Deploy the browser pages: the playground (GET /), the OpenAPI document and its rendered reference (functions playground, openapi, docs). They sit behind the same Cloud Run IAM as the other functions (a browser reaches them when allow_unauthenticated_invocations = true with auth_modes = [\"api_key\"]); the pages hold no data and need no key, the calls they make carry the key typed into the page."
+  type        = bool
+  default     = false
 }
 
 variable "log_level" {

@@ -18,9 +18,17 @@ describe('loadConfig', () => {
     ['API_KEYS', 'nohash'],
     ['VERTEX_MODEL_LIMITS', '{"m": {"maxInstances": 3}}'],
     ['AUTH_MODE', 'password'],
+    ['ROUTE_URLS', 'embed=https://x'],
+    ['ROUTE_URLS', '{"embed": "ftp://host/embed"}'],
   ])('stops on a bad %s, naming it', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}:`));
+  });
+
+  it('reads ROUTE_URLS, where the pages send calls when the functions are deployed apart', () => {
+    expect(loadConfig({}).web.routeUrls).toEqual({});
+    const urls = { embed: 'https://us-central1-p.cloudfunctions.net/gw-embed', chunk: '/chunk' };
+    expect(loadConfig({ ROUTE_URLS: JSON.stringify(urls) }).web.routeUrls).toEqual(urls);
   });
 
   it('refuses to serve without auth in production unless told to', () => {

@@ -140,9 +140,38 @@ describe('dist bundles under functions-framework', () => {
     expect(res.json.scores[0].text).toBe('我爱看电影');
   });
 
+  it('playground serves its page and files from the bundle alone (built at npm run build, no esbuild at run time)', async () => {
+    const pkg = JSON.parse(await readFile(path.join(outDir, 'playground', 'package.json'), 'utf8'));
+    // The framework and the auth library (httpRoute's), nothing of the page's build.
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@google-cloud/functions-framework', 'google-auth-library']);
+    const urls = { similarity: 'https://us-central1-p.cloudfunctions.net/gw-similarity' };
+    const fn = await start('playground', { ROUTE_URLS: JSON.stringify(urls) });
+    const page = await fetch(`${fn.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("connect-src 'self' https://us-central1-p.cloudfunctions.net");
+    const html = await page.text();
+    expect(html).toContain('"similarity":"https://us-central1-p.cloudfunctions.net/gw-similarity"');
+    const js = await fetch(`${fn.url}/?asset=app.js`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await js.text()).toContain('page-config');
+  });
+
+  it('docs serves Swagger UI from the bundle, openapi the document with each function\'s URL', async () => {
+    const docs = await start('docs');
+    const css = await fetch(`${docs.url}/?asset=swagger-ui.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    const openapi = await start('openapi', { ROUTE_URLS: JSON.stringify({ embed: 'https://us-central1-p.cloudfunctions.net/gw-embed' }) });
+    const doc = await call(`${openapi.url}/`);
+    expect(doc.status, doc.text).toBe(200);
+    expect(doc.json.openapi).toBe('3.1.0');
+    expect(doc.json.paths['/embed'].post.servers).toEqual([{ url: 'https://us-central1-p.cloudfunctions.net/gw-embed' }]);
+  });
+
   // Functions without a request above (added since): the bundle must load, register and answer
   // through the gateway's error shape, never crash.
-  const known = new Set(['embed', 'health', 'openaiEmbeddings', 'vertexPredict', 'embedBatch', 'chunk', 'similarity']);
+  const known = new Set(['embed', 'health', 'openaiEmbeddings', 'vertexPredict', 'embedBatch', 'chunk', 'similarity', 'playground', 'docs', 'openapi']);
   const others = routes.filter((r) => r.kind === 'http' && !known.has(r.name)).map((r) => [r.name] as [string]);
   it.skipIf(others.length === 0).each(others)('%s starts and answers JSON', async (name) => {
     const fn = await start(name);

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '../..');
 let child: ChildProcess | undefined;
+let stdout = '';
 
 afterAll(() => {
   if (child?.pid) process.kill(-child.pid, 'SIGTERM');
@@ -14,6 +15,7 @@ function waitForListening(proc: ChildProcess): Promise<string> {
     let out = '';
     proc.stdout!.on('data', (chunk) => {
       out += chunk;
+      stdout += chunk;
       const match = out.match(/"url":"(http:\/\/[^"]+)"/);
       if (match) resolve(match[1]!);
     });
@@ -31,5 +33,14 @@ describe('npm start', () => {
     const body = await res.json();
     expect(body.provider).toBe('local');
     expect(body.embeddings[0].values).toHaveLength(512);
+  });
+
+  it('logs the playground\'s URL at start-up, and serves the page there', async () => {
+    const url = stdout.match(/"playground":"(http:\/\/[^"]+)"/)?.[1];
+    expect(url, stdout).toBeDefined();
+    expect(stdout).toContain(`playground at ${url}`);
+    const res = await fetch(url!);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<title>Embedding gateway playground</title>');
   });
 });

@@ -28,7 +28,7 @@ export function terraformFunctions(mod: TfModule): TfFunction[] {
         continue;
       }
       const local = reference(block.for_each, /^\$\{local\.([A-Za-z0-9_]+)\}$/)?.[1];
-      const map = local ? mod.locals[local] : undefined;
+      const map = local ? literalMap(mod, local) : undefined;
       if (!map || typeof map !== 'object' || Array.isArray(map)) {
         throw new Error(`google_cloudfunctions2_function.${name}: for_each must be a local map written as a literal, got ${JSON.stringify(block.for_each)}`);
       }
@@ -40,6 +40,16 @@ export function terraformFunctions(mod: TfModule): TfFunction[] {
     }
   }
   return found;
+}
+
+/**
+ * A local written as a literal map, or as one filtering `for` over such a local (the functions
+ * an apply deploys, e.g. the pages only with var.playground): the entries it may deploy.
+ */
+function literalMap(mod: TfModule, name: string): unknown {
+  const value = mod.locals[name];
+  const filtered = reference(value, /^\$\{\{\s*for \w+, \w+ in local\.([A-Za-z0-9_]+) : \w+ => \w+ if [^}]*\}\}$/)?.[1];
+  return filtered ? mod.locals[filtered] : value;
 }
 
 export interface EntryPointReport {

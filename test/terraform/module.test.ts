@@ -209,6 +209,31 @@ resource "google_cloudfunctions2_function" "single" {
   });
 });
 
+describe('the browser pages (playground, openapi, docs)', () => {
+  const pages = routes.filter((r) => ['playground', 'openapi', 'docs'].includes(r.name)).map((r) => r.name);
+
+  it('are deployed only when var.playground asks, which is off by default', () => {
+    expect(pages.sort()).toEqual(['docs', 'openapi', 'playground']);
+    const functions = mod.locals.functions as Record<string, Record<string, unknown>>;
+    for (const name of pages) expect(functions[name], name).toMatchObject({ trigger: 'http', playground: true });
+    for (const [name, f] of Object.entries(functions)) if (!pages.includes(name)) expect(f.playground, name).toBeUndefined();
+    expect(mod.locals.deployed_functions).toBe('${{ for name, f in local.functions : name => f if !try(f.playground, false) || var.playground }}');
+    for (const type of ['google_cloudfunctions2_function', 'google_storage_bucket_object']) {
+      for (const block of Object.values(mod.resource[type] ?? {}).flat()) expect(block.for_each, type).toBe('${local.deployed_functions}');
+    }
+    expect(mod.data.archive_file?.source?.[0]?.for_each).toBe('${local.deployed_functions}');
+    expect(mod.variable.playground?.[0]).toMatchObject({ type: '${bool}', default: false });
+  });
+
+  it('get the same invoker IAM as the other HTTP functions, and the URLs of the functions they call', () => {
+    expect(mod.locals.http_functions).toContain('local.deployed_functions');
+    expect(mod.locals.http_invoker_grants).toContain('keys(local.http_functions)');
+    const env = mod.resource.google_cloudfunctions2_function!.function![0]!.service_config[0].environment_variables;
+    expect(env).toContain('try(each.value.playground, false) ? local.page_environment : {}');
+    expect(mod.locals.page_environment).toEqual({ ROUTE_URLS: '${jsonencode(local.route_urls)}' });
+  });
+});
+
 describe('IAM', () => {
   it('grants no primitive role anywhere', () => {
     expect(primitiveRoles(mod)).toEqual([]);

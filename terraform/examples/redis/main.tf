@@ -21,4 +21,7 @@ module "gateway" {
   function_overrides = {
     embed = { min_instances = 1 }
   }
+
+  # The browser pages: reachable here because the URLs are public and the gateway checks keys.
+  playground = var.playground
 }

@@ -22,3 +22,8 @@ output "cache" {
   description = "The Redis instance backing the cache."
   value       = module.gateway.cache
 }
+
+output "playground_url" {
+  description = "The playground page, when playground = true."
+  value       = module.gateway.playground_url
+}

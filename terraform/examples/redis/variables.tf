@@ -27,3 +27,9 @@ variable "api_key_hashes" {
   default     = {}
   sensitive   = true
 }
+
+variable "playground" {
+  description = "Deploy the playground page and the API reference (they call the API with a key typed into the page)."
+  type        = bool
+  default     = false
+}
