@@ -226,7 +226,7 @@ const operations: Operation[] = [
       },
     },
     ok: { status: 204, description: 'Done (or refused for good, with a `job_error` result): the message is acked.' },
-    errors: { shape: 'Error', statuses: [500], text: true },
+    errors: { shape: 'Error', statuses: [400, 405, 413, 500], text: true },
   },
   {
     fn: 'playground', method: 'get', path: '/', tag: 'Pages', public: true,

@@ -39,7 +39,7 @@ const errorCases: Record<string, Call> = {
   jobStatus: { method: 'GET', path: '/jobs/no-such-job', status: 404 },
   health: { method: 'POST', path: '/healthz', body: {}, status: 405 },
   // Pub/Sub only reads the status: anything but 2xx means "deliver again".
-  embedBatch: { method: 'GET', path: '/projects/test-proj/topics/openapi-jobs', status: 500 },
+  embedBatch: { method: 'POST', path: '/projects/test-proj/topics/openapi-jobs', body: { subscription: 's' }, status: 400 },
   playground: { method: 'GET', path: '/?asset=missing.js', status: 404 },
   openapi: { method: 'POST', path: '/openapi.json', body: {}, status: 405 },
   docs: { method: 'GET', path: '/docs?asset=missing.css', status: 404 },
