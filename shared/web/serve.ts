@@ -129,5 +129,5 @@ export function render(template: string, assets: Map<string, ServedFile>, pageCo
       if (!file) throw new Error(`the page links ${name}, which it does not ship`);
       return `?asset=${encodeURIComponent(name)}&amp;v=${file.version}`;
     })
-    .replace('{{config}}', escapeJson(pageConfig));
+    .replace('{{config}}', () => escapeJson(pageConfig));
 }

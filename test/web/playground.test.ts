@@ -1,6 +1,7 @@
 // The playground in a real browser against the real dev server: the bundled model for the
 // numbers, the fake Vertex (failing) for the fallback badge.
 import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeVertex, type FakeVertex } from '../fakes/vertex-server.js';
@@ -23,7 +24,8 @@ beforeAll(async () => {
   // One try per call: the fallback case should not wait through retries.
   server = await startTestServer(vertexEnv(fake, { VERTEX_RETRIES: '0' }));
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  // A context of its own: axe's runner opens a page beside this one in it.
+  page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
   page.on('request', (req) => requested.push(req.url()));
   // Errors of the page's own code and CSP refusals; a 400 the error test provokes is logged too, and is expected.
   page.on('console', (msg) => { if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push(msg.text()); });
@@ -147,6 +149,15 @@ describe('playground page', () => {
     const stored = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie]));
     expect(stored).not.toContain('test-key-123');
     await page.fill('#api-key', '');
+  });
+
+  it('passes axe\'s WCAG 2.1 A/AA checks (labels, contrast, keyboard) with every view drawn', async () => {
+    expect(await page.locator('#heatmap tbody td').count()).toBe(16);
+    expect(await page.locator('#chunk-table tbody tr').count()).toBeGreaterThan(0);
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const violations = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    expect(violations).toEqual([]);
+    expect(results.passes.map((p) => p.id)).toEqual(expect.arrayContaining(['color-contrast', 'label']));
   });
 
   it('reads on a phone: nothing wider than the screen but the scrollable tables', async () => {

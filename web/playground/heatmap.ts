@@ -13,11 +13,30 @@ export function cosineMatrix(vectors: ArrayLike<number>[]): number[][] {
   }));
 }
 
-/** Light to dark blue as the score rises; white text on the darker half keeps contrast. */
+// Three stops, so middling scores stay blue rather than grey.
+const STOPS = [[239, 245, 255], [99, 155, 230], [8, 48, 107]];
+
+/** sRGB relative luminance (WCAG 2.1). */
+function luminance(rgb: number[]): number {
+  const [r, g, b] = rgb.map((c) => {
+    const v = c / 255;
+    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+
+/**
+ * Light to dark blue as the score rises. The ink is whichever of black and white contrasts more
+ * with the cell, which for any background is at least 4.58:1 (WCAG AA asks 4.5:1).
+ */
 function colour(score: number): { background: string; ink: string } {
   const t = Math.min(1, Math.max(0, score));
-  const lightness = 97 - t * 72;
-  return { background: `hsl(215 80% ${lightness}%)`, ink: lightness < 58 ? '#ffffff' : '#1b1b1f' };
+  const [from, to, u] = t < 0.5 ? [STOPS[0]!, STOPS[1]!, t * 2] : [STOPS[1]!, STOPS[2]!, t * 2 - 1];
+  const rgb = from.map((c, i) => Math.round(c + (to[i]! - c) * u));
+  const l = luminance(rgb);
+  const onWhite = 1.05 / (l + 0.05);
+  const onBlack = (l + 0.05) / 0.05;
+  return { background: `rgb(${rgb.join(' ')})`, ink: onWhite >= onBlack ? '#ffffff' : '#000000' };
 }
 
 const short = (text: string) => (text.length > 18 ? `${text.slice(0, 17)}…` : text);
