@@ -23,5 +23,9 @@ export const routes: RouteEntry[] = [
   { name: 'playground', dir: 'playground', kind: 'http', path: '/', usesLocalModel: false },
   { name: 'openapi', dir: 'openapi', kind: 'http', path: '/openapi.json', usesLocalModel: false },
   { name: 'docs', dir: 'docs', kind: 'http', path: '/docs', usesLocalModel: false },
+  { name: 'openaiModels', dir: 'openaiModels', kind: 'http', path: '/v1/models', usesLocalModel: true },
+  { name: 'openaiModel', dir: 'openaiModel', kind: 'http', path: '/v1/models/{model}', usesLocalModel: true },
+  { name: 'publisherModel', dir: 'publisherModel', kind: 'http', path: '/v1/publishers/google/models/{model}', usesLocalModel: true },
+  { name: 'projectPublisherModel', dir: 'projectPublisherModel', kind: 'http', path: '/v1/projects/{project}/locations/{location}/publishers/google/models/{model}', usesLocalModel: true },
   { name: 'embedBatch', dir: 'embedBatch', kind: 'event', path: '/projects/{project}/topics/{topic}', usesLocalModel: true },
 ];

@@ -41,6 +41,8 @@ export async function startDevServer(port: number, entries: RouteEntry[] = route
     if (!route) {
       const error = new GatewayError('not_found', `No route at ${pathname}; routes: ${entries.map((e) => e.path).join(', ')}`);
       res.writeHead(error.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(error.toJSON()));
+      // Logged like every routed request, so a client calling a wrong path shows up in the logs.
+      log.info('request', { route: null, method: req.method, path: pathname, status: error.status });
       return;
     }
     route.app.emit('request', req, res);

@@ -2,13 +2,17 @@ locals {
   # Every function the code registers (functions/routes.ts), keyed by entry point.
   # Adding a function is one line here; test/terraform checks both lists agree.
   functions = {
-    embed            = { trigger = "http" }
-    health           = { trigger = "http" }
-    vertexPredict    = { trigger = "http" }
-    openaiEmbeddings = { trigger = "http" }
-    chunk            = { trigger = "http" }
-    similarity       = { trigger = "http" }
-    embedBatch       = { trigger = "pubsub" }
+    embed                 = { trigger = "http" }
+    health                = { trigger = "http" }
+    vertexPredict         = { trigger = "http" }
+    openaiEmbeddings      = { trigger = "http" }
+    chunk                 = { trigger = "http" }
+    similarity            = { trigger = "http" }
+    openaiModels          = { trigger = "http" }
+    openaiModel           = { trigger = "http" }
+    publisherModel        = { trigger = "http" }
+    projectPublisherModel = { trigger = "http" }
+    embedBatch            = { trigger = "pubsub" }
     # The browser pages and the API reference: deployed only with var.playground.
     playground = { trigger = "http", playground = true }
     openapi    = { trigger = "http", playground = true }

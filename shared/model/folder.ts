@@ -12,6 +12,8 @@ export interface ModelFolder {
   model: string;
   id: string;
   revision: string;
+  /** Who made the model: the organisation of provenance.json's `source_model` ("BAAI/..."). */
+  owner: string;
   dimensions: number;
   /** Output sizes other than the full one (Matryoshka-trained models only). */
   matryoshkaDimensions: number[];
@@ -56,6 +58,7 @@ export function readModelFolder(dir: string): ModelFolder {
     model: `${id}@${revision}`,
     id,
     revision,
+    owner: typeof provenance.source_model === 'string' && provenance.source_model.includes('/') ? provenance.source_model.split('/')[0] : 'unknown',
     dimensions,
     matryoshkaDimensions: provenance.matryoshka_dimensions ?? [],
     maxTokens,
