@@ -99,6 +99,8 @@ export interface Config {
   openai: {
     /** OpenAI model name -> gateway model selector ("auto", "vertex", "local" or a model id). */
     models: Record<string, string>;
+    /** Token ids per input when `input` holds token ids (OpenAI's own limit for its embedding models). */
+    maxTokenIdsPerInput: number;
   };
   batch: {
     resultsTopic: string | null;
@@ -366,6 +368,7 @@ export function loadConfig(env: Env = process.env): Config {
         'text-embedding-3-large': 'auto',
         'text-embedding-ada-002': 'auto',
       }),
+      maxTokenIdsPerInput: r.int('OPENAI_MAX_TOKEN_IDS_PER_INPUT', 8192, 1),
     },
     batch: {
       resultsTopic: r.optionalString('RESULTS_TOPIC'),

@@ -18,7 +18,7 @@ http('openaiEmbeddings', httpRoute(
   { name: 'openaiEmbeddings', methods: ['POST'], jsonBody: true, formatError: formatOpenAIError },
   async (req, res, ctx) => {
     const gw = gateway();
-    const parsed = parseOpenAIRequest(req.body, (name) => resolveOpenAIModel(gw, config().openai.models, name));
+    const parsed = await parseOpenAIRequest(req.body, (name) => resolveOpenAIModel(gw, config().openai.models, name));
     const outcome = await embedRequest(gw, parsed.request, ctx).catch((err: unknown) => {
       throw withOpenAIParam(err, parsed.single);
     });

@@ -8,6 +8,8 @@ export interface KeyParts {
   task: string;
   dimensions: number;
   truncation: 'truncate' | 'strict';
+  /** Unit-length vectors (the default) or as the model made them (`normalize: false`). */
+  normalized: boolean;
   text: string;
   /** Vertex reads a title with RETRIEVAL_DOCUMENT, so it changes the vector. */
   title?: string;
@@ -15,7 +17,7 @@ export interface KeyParts {
 
 export function cacheKey(parts: KeyParts): string {
   const hash = createHash('sha256');
-  const fields = [parts.model, parts.task, String(parts.dimensions), parts.truncation, parts.text, parts.title ?? ''];
+  const fields = [parts.model, parts.task, String(parts.dimensions), parts.truncation, parts.normalized ? 'unit' : 'raw', parts.text, parts.title ?? ''];
   for (const field of fields) {
     hash.update(String(Buffer.byteLength(field)));
     hash.update(':');

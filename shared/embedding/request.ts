@@ -12,6 +12,8 @@ export interface RequestItem {
   id?: string;
   text: string;
   title?: string;
+  /** This item's own task, where a wire format has one per input (Vertex instances). */
+  task?: TaskType;
 }
 
 export interface EmbedRequest {
@@ -24,9 +26,11 @@ export interface EmbedRequest {
   model: string;
   fallback: boolean;
   encoding: Encoding;
+  /** Unit-length vectors (the default, also when absent); false: as the model made them. */
+  normalize?: boolean;
 }
 
-const FIELDS = ['inputs', 'task', 'dimensions', 'truncate', 'long_text', 'model', 'fallback', 'encoding'] as const;
+const FIELDS = ['inputs', 'task', 'dimensions', 'truncate', 'long_text', 'model', 'fallback', 'encoding', 'normalize'] as const;
 const ITEM_FIELDS = ['id', 'text', 'title'] as const;
 
 /** The limit on texts per request; routes call it before validating each text of a long list. */
@@ -75,5 +79,6 @@ export function parseEmbedRequest(body: Json): EmbedRequest {
     model,
     fallback: optionalBool(body, 'fallback', true),
     encoding: optionalEnum(body, 'encoding', ['float', 'base64'] as const, 'float'),
+    normalize: optionalBool(body, 'normalize', true),
   };
 }

@@ -44,11 +44,11 @@ export async function embedRequest(gw: Gateway, request: EmbedRequest, ctx: Call
   // Shed load before hashing, cache look-ups and chunking: under a storm of retries a refusal must
   // cost far less than an answer. Every input needs at least one text in the local queue.
   if (provider === gw.local) gw.local.checkAdmission(request.items.length, 'inputs');
-  const options = { task: request.task, dimensions: request.dimensions, truncate: request.truncate, signal: ctx.signal, deadline: ctx.deadline };
+  const options = { task: request.task, dimensions: request.dimensions, truncate: request.truncate, normalize: request.normalize !== false, signal: ctx.signal, deadline: ctx.deadline };
   const fieldOf = (item: RequestItem) => `inputs[${item.index}]`;
 
   if (request.longText === 'truncate') {
-    const units = request.items.map(({ text, title }) => ({ text, ...(title !== undefined ? { title } : {}) }));
+    const units = request.items.map(({ text, title, task }) => ({ text, ...(title !== undefined ? { title } : {}), ...(task !== undefined ? { task } : {}) }));
     const result = await embedUnits(gw, provider, units, options, { fieldOf: (i) => fieldOf(request.items[i]!) });
     const items = result.vectors.map((vector, i) => ({ ...identity(request.items[i]!), ...vectorFields(vector) }));
     return outcome(result, items, request, info.dimensions);
@@ -56,7 +56,7 @@ export async function embedRequest(gw: Gateway, request: EmbedRequest, ctx: Call
 
   const chunked = await chunkItems(gw, request.items, info, request.task);
   const owners = chunked.flatMap(({ item, chunks }) => chunks.map((chunk) => ({ item, chunk })));
-  const units = owners.map(({ item, chunk }) => ({ text: chunk.text, ...(item.title !== undefined ? { title: item.title } : {}) }));
+  const units = owners.map(({ item, chunk }) => ({ text: chunk.text, ...(item.title !== undefined ? { title: item.title } : {}), ...(item.task !== undefined ? { task: item.task } : {}) }));
   const result = await embedUnits(gw, provider, units, options, { fieldOf: (i) => fieldOf(owners[i]!.item) });
   let items: EmbeddedItem[];
   if (request.longText === 'chunk') {

@@ -1,12 +1,14 @@
 // Parses an OpenAI embeddings body into the gateway's EmbedRequest. OpenAI's field names are
 // the parameter names in errors (`input[2]`, `encoding_format`), as OpenAI reports them.
 import { config } from '../config.js';
-import { invalid } from '../errors.js';
+import { invalid, tooLarge } from '../errors.js';
+import { decodeTokenIds, encodingFor } from './token-ids.js';
 import type { EmbedRequest, Encoding, RequestItem } from '../embedding/request.js';
 import { checkInputCount, checkTextLimits } from '../embedding/request.js';
-import { optionalEnum, optionalInt, optionalString, rejectUnknownFields, requireText, type Json } from '../http/validate.js';
+import { optionalBool, optionalEnum, optionalInt, optionalString, rejectUnknownFields, requireText, type Json } from '../http/validate.js';
 
-const FIELDS = ['input', 'model', 'dimensions', 'encoding_format', 'user'] as const;
+// `normalize` is the gateway's extension (default true); OpenAI's SDKs pass it through as an extra body field.
+const FIELDS = ['input', 'model', 'dimensions', 'encoding_format', 'user', 'normalize'] as const;
 
 export interface OpenAIEmbeddingsRequest {
   request: EmbedRequest;
@@ -15,31 +17,47 @@ export interface OpenAIEmbeddingsRequest {
   single: boolean;
 }
 
-const tokenIdsRefused = (field: string) =>
-  invalid(field, `${field} holds token ids. Token ids are OpenAI tokenizer ids and mean nothing to this gateway's models, `
-    + 'which tokenize text themselves: send the text as a string or an array of strings');
+type Input = string | number[];
 
-const isTokenIds = (value: unknown) => typeof value === 'number' || (Array.isArray(value) && value.every((v) => typeof v === 'number'));
+const isTokenIds = (value: unknown): value is number[] => Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number');
 
-function parseInput(input: unknown): { texts: string[]; single: boolean } {
-  if (input === undefined || input === null) throw invalid('input', 'input is required: a string or an array of strings');
-  if (typeof input === 'string') return { texts: [requireText(input, 'input')], single: true };
-  if (!Array.isArray(input)) throw invalid('input', 'input must be a string or an array of strings');
-  if (input.length === 0) throw invalid('input', 'input is empty; send at least one text');
-  if (input.every((v) => typeof v === 'number')) throw tokenIdsRefused('input');
-  checkInputCount(input.length, 'input');
-  const texts = input.map((value, i) => {
-    if (typeof value !== 'string' && isTokenIds(value)) throw tokenIdsRefused(`input[${i}]`);
-    return requireText(value, `input[${i}]`);
-  });
-  return { texts, single: false };
+function checkTokenIds(ids: number[], field: string): void {
+  const { maxTokenIdsPerInput } = config().openai;
+  if (ids.length > maxTokenIdsPerInput) throw tooLarge(field, `${field} holds ${ids.length} token ids; the limit is ${maxTokenIdsPerInput}`);
 }
 
-/** `resolveModel` turns the OpenAI model name into a gateway selector, or throws model_not_found. */
-export function parseOpenAIRequest(body: Json, resolveModel: (name: string) => string): OpenAIEmbeddingsRequest {
+/** Text, an array of texts, one array of token ids, or an array of such arrays (OpenAI's four forms). */
+function parseInput(input: unknown): { inputs: Input[]; single: boolean } {
+  if (input === undefined || input === null) throw invalid('input', 'input is required: a string or an array of strings');
+  if (typeof input === 'string') return { inputs: [requireText(input, 'input')], single: true };
+  if (!Array.isArray(input)) throw invalid('input', 'input must be a string, an array of strings, or token ids');
+  if (input.length === 0) throw invalid('input', 'input is empty; send at least one text');
+  if (isTokenIds(input)) {
+    checkTokenIds(input, 'input');
+    return { inputs: [input], single: true };
+  }
+  checkInputCount(input.length, 'input');
+  const inputs = input.map((value, i) => {
+    const field = `input[${i}]`;
+    if (Array.isArray(value)) {
+      if (value.length === 0) throw invalid(field, `${field} is empty; send at least one token id`);
+      if (!isTokenIds(value)) throw invalid(field, `${field} must be a string or an array of token ids (integers)`);
+      checkTokenIds(value, field);
+      return value;
+    }
+    return requireText(value, field);
+  });
+  return { inputs, single: false };
+}
+
+/**
+ * `resolveModel` turns the OpenAI model name into a gateway selector, or throws model_not_found.
+ * Async because token ids are decoded to text first, with an encoder loaded on first use.
+ */
+export async function parseOpenAIRequest(body: Json, resolveModel: (name: string) => string): Promise<OpenAIEmbeddingsRequest> {
   rejectUnknownFields(body, FIELDS);
-  const { texts, single } = parseInput(body.input);
-  checkTextLimits(texts, (i) => (i < 0 || single ? 'input' : `input[${i}]`));
+  const { inputs, single } = parseInput(body.input);
+  const fieldOf = (i: number) => (i < 0 || single ? 'input' : `input[${i}]`);
   const name = optionalString(body, 'model');
   if (name === undefined) throw invalid('model', 'model is required, e.g. "text-embedding-3-small"');
   if (name.trim() === '') throw invalid('model', 'model is empty');
@@ -48,6 +66,8 @@ export function parseOpenAIRequest(body: Json, resolveModel: (name: string) => s
   // Accepted for compatibility; it is the caller's end-user id, so it is neither used nor logged.
   optionalString(body, 'user');
   const model = resolveModel(name);
+  const texts = await textsOf(inputs, name, fieldOf);
+  checkTextLimits(texts, fieldOf);
   const items: RequestItem[] = texts.map((text, index) => ({ index, text }));
   return {
     request: {
@@ -61,8 +81,18 @@ export function parseOpenAIRequest(body: Json, resolveModel: (name: string) => s
       model,
       fallback: true,
       encoding,
+      normalize: optionalBool(body, 'normalize', true),
     },
     encoding,
     single,
   };
+}
+
+/** Token ids become the text they encode, in the named OpenAI model's encoding. */
+async function textsOf(inputs: Input[], model: string, fieldOf: (i: number) => string): Promise<string[]> {
+  const idInputs = inputs.flatMap((input, i) => (typeof input === 'string' ? [] : [{ ids: input, field: fieldOf(i) }]));
+  if (idInputs.length === 0) return inputs as string[];
+  const decoded = await decodeTokenIds(idInputs, encodingFor(model));
+  let next = 0;
+  return inputs.map((input, i) => (typeof input === 'string' ? input : requireText(decoded[next++], fieldOf(i))));
 }

@@ -11,8 +11,8 @@ export const VERTEX_DEFAULT_TASK: TaskType = 'RETRIEVAL_QUERY';
 
 // PredictRequest's own fields; the client library always sends `labels` (billing labels, ignored here).
 const FIELDS = ['instances', 'parameters', 'labels'] as const;
-// `fallback` is the gateway's extension; Vertex clients never send it.
-const PARAMETERS = ['autoTruncate', 'outputDimensionality', 'fallback'] as const;
+// `fallback` and `normalize` are the gateway's extensions; Vertex clients never send them.
+const PARAMETERS = ['autoTruncate', 'outputDimensionality', 'fallback', 'normalize'] as const;
 const INSTANCE_FIELDS = ['content', 'task_type', 'title'] as const;
 
 /** The model segment of `.../publishers/google/models/{model}:predict`, or null. */
@@ -27,20 +27,16 @@ export function parseVertexRequest(body: Json, model: string): EmbedRequest {
   if (!Array.isArray(instances) || instances.length === 0) {
     throw invalid('instances', 'instances is required: a non-empty array of {"content": "..."}');
   }
-  let task: TaskType | undefined;
+  // Each instance keeps its own task type (the SDK lets callers mix them); the pipeline makes
+  // one call per task type and answers in the caller's order.
   const items = instances.map((instance, index) => {
     const prefix = `instances[${index}].`;
     if (!isObject(instance)) throw invalid(`instances[${index}]`, `instances[${index}] must be an object with "content"`);
     rejectUnknownFields(instance, INSTANCE_FIELDS, prefix);
     const text = requireText(instance.content, `${prefix}content`);
-    const own = optionalEnum(instance, 'task_type', taskTypes, VERTEX_DEFAULT_TASK, prefix);
-    // One request, one task: the pipeline (and the cache key) carries a single task.
-    if (task !== undefined && own !== task) {
-      throw invalid(`${prefix}task_type`, `All instances in one call must share a task_type (instances[0] has ${task}); send one call per task type`);
-    }
-    task = own;
+    const task = optionalEnum(instance, 'task_type', taskTypes, VERTEX_DEFAULT_TASK, prefix);
     const title = optionalString(instance, 'title', prefix);
-    return { index, text, ...(title !== undefined ? { title } : {}) };
+    return { index, text, task, ...(title !== undefined ? { title } : {}) };
   });
   checkTextLimits(items.map((item) => item.text), (i) => (i < 0 ? 'instances' : `instances[${i}].content`));
 
@@ -49,12 +45,13 @@ export function parseVertexRequest(body: Json, model: string): EmbedRequest {
   rejectUnknownFields(parameters, PARAMETERS, 'parameters.');
   return {
     items,
-    task: task!,
+    task: items[0]!.task,
     dimensions: optionalInt(parameters, 'outputDimensionality', 1, 100_000, 'parameters.'),
     truncate: optionalBool(parameters, 'autoTruncate', true, 'parameters.'),
     longText: 'truncate',
     model,
     fallback: optionalBool(parameters, 'fallback', true, 'parameters.'),
     encoding: 'float',
+    normalize: optionalBool(parameters, 'normalize', true, 'parameters.'),
   };
 }

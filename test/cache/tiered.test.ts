@@ -65,18 +65,19 @@ describe('tiered cache', () => {
   });
 
   it('keys differ in every component and do not collide across field boundaries', () => {
-    const base = { model: 'm@1', task: 'RETRIEVAL_DOCUMENT', dimensions: 0, truncation: 'truncate' as const, text: 'hello' };
+    const base = { model: 'm@1', task: 'RETRIEVAL_DOCUMENT', dimensions: 0, truncation: 'truncate' as const, normalized: true, text: 'hello' };
     const keys = new Set([
       cacheKey(base),
       cacheKey({ ...base, model: 'm@2' }),
       cacheKey({ ...base, task: 'RETRIEVAL_QUERY' }),
       cacheKey({ ...base, dimensions: 256 }),
       cacheKey({ ...base, truncation: 'strict' }),
+      cacheKey({ ...base, normalized: false }),
       cacheKey({ ...base, text: 'hello ' }),
       cacheKey({ ...base, title: '' }),
       cacheKey({ ...base, model: 'm@1RETRIEVAL_DOCUMENT', task: '' }),
     ]);
-    expect(keys.size).toBe(8);
+    expect(keys.size).toBe(9);
     expect(cacheKey(base)).toMatch(/^[0-9a-f]{64}$/);
   });
 });

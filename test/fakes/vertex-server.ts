@@ -13,6 +13,7 @@
  *   fake.fail(429, { times: 5 })   // next 5 calls answer RESOURCE_EXHAUSTED (also 503, 500, 400, 'token-limit')
  *   fake.fail(503, { times: Infinity })  // until fake.reset()
  *   fake.hang({ times: 1 }) // next call never answers (the client must give up)
+ *   fake.pass({ times: 1 }) // next call answers normally (then the injections queued after it apply)
  *   fake.latency(50)        // every call waits 50 ms first
  *   fake.reset()            // forget calls, injections and latency
  *   await fake.close()
@@ -62,6 +63,8 @@ export interface FakeVertex {
   maxInFlight(): number;
   fail(failure: Failure, options?: { times?: number; message?: string }): void;
   hang(options?: { times?: number }): void;
+  /** The next calls answer normally: places a later injection further into a sequence of calls. */
+  pass(options?: { times?: number }): void;
   latency(ms: number): void;
   reset(): void;
   close(): Promise<void>;
@@ -102,20 +105,24 @@ export function fakeTokenize(text: string): string[] {
 
 export const fakeTokens = (text: string): number => fakeTokenize(text).length;
 
-/** The fake's vector for a text: deterministic, unit length, `dims` long. */
+/**
+ * The fake's vector for a text: deterministic, `dims` long. Like Vertex's, the full-size vector
+ * is unit length and a reduced one is its head, cut and not rescaled (Google's docs tell
+ * callers to normalise vectors of fewer dimensions themselves).
+ */
 export function fakeVector(seed: string, full: number, dims: number): number[] {
   const digest = createHash('sha256').update(seed).digest();
   let state = digest.readUInt32LE(0) ^ digest.readUInt32LE(4);
   const values: number[] = [];
-  for (let i = 0; i < full && values.length < dims; i++) {
+  for (let i = 0; i < full; i++) {
     // mulberry32
     state = (state + 0x6d2b79f5) | 0;
     let t = Math.imul(state ^ (state >>> 15), 1 | state);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     values.push(((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5);
   }
-  const norm = Math.hypot(...values.slice(0, 4096)) || 1;
-  return values.map((v) => v / norm);
+  const norm = Math.hypot(...values) || 1;
+  return values.slice(0, dims).map((v) => v / norm);
 }
 
 /** The vector the fake answers for one instance (model, task, optional title, text). */
@@ -125,7 +132,7 @@ export function fakeEmbedding(model: string, task: string, text: string, dims?: 
   return fakeVector(seed, full, dims ?? full);
 }
 
-type Injection = { kind: 'fail'; failure: Failure; message?: string; left: number } | { kind: 'hang'; left: number };
+type Injection = { kind: 'fail'; failure: Failure; message?: string; left: number } | { kind: 'hang'; left: number } | { kind: 'pass'; left: number };
 
 interface PredictResult {
   predictions: unknown[];
@@ -244,6 +251,9 @@ export async function startFakeVertex(options: { transport?: 'grpc' | 'rest'; li
     },
     hang({ times = 1 } = {}) {
       injections.push({ kind: 'hang', left: times });
+    },
+    pass({ times = 1 } = {}) {
+      injections.push({ kind: 'pass', left: times });
     },
     latency(ms) {
       latencyMs = ms;

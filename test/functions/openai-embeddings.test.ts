@@ -1,15 +1,20 @@
 import OpenAI from 'openai';
 import { OpenAIEmbeddings } from '@langchain/openai';
+import { Tiktoken } from 'js-tiktoken/lite';
+import cl100kRanks from 'js-tiktoken/ranks/cl100k_base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodingFor } from '../../shared/openai/token-ids.js';
 import { postJson, startTestServer } from '../helpers/server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let client: OpenAI;
 const MAX_INPUTS = 8;
+const MAX_TOKEN_IDS = 64;
 
 beforeAll(async () => {
   server = await startTestServer({
     MAX_INPUTS: String(MAX_INPUTS),
+    OPENAI_MAX_TOKEN_IDS_PER_INPUT: String(MAX_TOKEN_IDS),
     OPENAI_MODELS: 'text-embedding-3-small=auto,house-embedder=local',
   });
   client = new OpenAI({ apiKey: 'not-needed-without-auth', baseURL: `${server.url}/v1`, maxRetries: 0 });
@@ -104,6 +109,50 @@ describe('POST /v1/embeddings with the openai SDK', () => {
   });
 });
 
+describe('POST /v1/embeddings with token ids (what LangChain Python sends)', () => {
+  // The ids js-tiktoken makes for these texts: the tokenizer LangChain's tiktoken is a port of.
+  const cl100k = new Tiktoken(cl100kRanks);
+  const MIXED = ['我喜欢看电影', 'I love watching movies', '今天股市大跌，投资者纷纷抛售。', 'Embeddings: 向量 & vectors, 3.14'];
+
+  it('one array of ids gives the vector and usage of its text', async () => {
+    const ids = cl100k.encode(MIXED[0]!);
+    const [fromIds, fromText] = await Promise.all([
+      client.embeddings.create({ model: 'text-embedding-3-small', input: ids, encoding_format: 'float' }),
+      client.embeddings.create({ model: 'text-embedding-3-small', input: MIXED[0]!, encoding_format: 'float' }),
+    ]);
+    expect(fromIds.data).toHaveLength(1);
+    expect(maxAbsDiff(fromIds.data[0]!.embedding, fromText.data[0]!.embedding)).toBeLessThanOrEqual(1e-6);
+    // usage counts the tokens the serving model read, not the OpenAI ids sent.
+    expect(fromIds.usage).toEqual(fromText.usage);
+  });
+
+  it('an array of id arrays gives the vectors of the texts, in order', async () => {
+    const native = await nativeVectors(MIXED);
+    const res = await postJson(`${server.url}/v1/embeddings`, { model: 'text-embedding-3-small', input: MIXED.map((t) => cl100k.encode(t)) });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.data).toHaveLength(MIXED.length);
+    res.json.data.forEach((d: any, i: number) => expect(maxAbsDiff(d.embedding, native.values[i]!)).toBeLessThanOrEqual(1e-6));
+  });
+
+  it.each(['text-embedding-3-small', 'text-embedding-3-large', 'text-embedding-ada-002'])('reads %s ids as cl100k_base', (model) => {
+    expect(encodingFor(model)).toBe('cl100k_base');
+  });
+
+  it('ids mixed with texts in one array are embedded in place', async () => {
+    const native = await nativeVectors(MIXED.slice(0, 2));
+    const res = await postJson(`${server.url}/v1/embeddings`, { model: 'text-embedding-3-small', input: [cl100k.encode(MIXED[0]!), MIXED[1]] });
+    expect(res.status).toBe(200);
+    res.json.data.forEach((d: any, i: number) => expect(maxAbsDiff(d.embedding, native.values[i]!)).toBeLessThanOrEqual(1e-6));
+  });
+
+  it('names the input holding an id outside the vocabulary', async () => {
+    const res = await postJson(`${server.url}/v1/embeddings`, { model: 'text-embedding-3-small', input: [cl100k.encode('ok'), [1, 2, 100300]] });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({ param: 'input[1]', type: 'invalid_request_error' });
+    expect(res.json.error.message).toMatch(/100300.*cl100k_base/);
+  });
+});
+
 describe('POST /v1/embeddings with LangChain OpenAIEmbeddings', () => {
   const embeddings = () => new OpenAIEmbeddings({
     model: 'text-embedding-3-small', apiKey: 'not-needed-without-auth', maxRetries: 0, configuration: { baseURL: `${server.url}/v1` },
@@ -131,8 +180,14 @@ describe('POST /v1/embeddings refusals, in OpenAI error shape', () => {
     ['input holding an empty string', { model, input: ['ok', ' '] }, undefined, 400, 'input[1]', 'invalid_request'],
     ['input holding null', { model, input: ['ok', null] }, undefined, 400, 'input[1]', 'invalid_request'],
     ['input holding an object', { model, input: [{ text: 'a' }] }, undefined, 400, 'input[0]', 'invalid_request'],
-    ['input of token ids', { model, input: [9906, 1917] }, undefined, 400, 'input', 'invalid_request'],
-    ['input of token id arrays', { model, input: [[9906, 1917]] }, undefined, 400, 'input[0]', 'invalid_request'],
+    ['token ids outside the vocabulary', { model, input: [9906, 100256] }, undefined, 400, 'input', 'invalid_request'],
+    ['a negative token id', { model, input: [[9906], [-1]] }, undefined, 400, 'input[1]', 'invalid_request'],
+    ['a fractional token id', { model, input: [[9906.5]] }, undefined, 400, 'input[0]', 'invalid_request'],
+    ['a special token id', { model, input: [[9906, 100257]] }, undefined, 400, 'input[0]', 'invalid_request'],
+    ['an empty token id array', { model, input: [[9906], []] }, undefined, 400, 'input[1]', 'invalid_request'],
+    ['token ids mixed with strings in one array', { model, input: [[9906, 'a']] }, undefined, 400, 'input[0]', 'invalid_request'],
+    ['more token ids than an input may hold', { model, input: Array.from({ length: MAX_TOKEN_IDS + 1 }, () => 9906) }, undefined, 413, 'input', 'too_large'],
+    ['token ids for a model without a known encoding', { model: 'house-embedder', input: [[9906]] }, undefined, 400, 'model', 'invalid_request'],
     ['too many inputs', { model, input: Array.from({ length: MAX_INPUTS + 1 }, () => 'x') }, undefined, 413, 'input', 'too_large'],
     ['model missing', { input: 'a' }, undefined, 400, 'model', 'invalid_request'],
     ['model a number', { input: 'a', model: 3 }, undefined, 400, 'model', 'invalid_request'],
@@ -155,9 +210,9 @@ describe('POST /v1/embeddings refusals, in OpenAI error shape', () => {
     expect(res.json.error.message.length).toBeGreaterThan(0);
   });
 
-  it('explains that token ids are not supported', async () => {
-    const res = await post({ model, input: [9906, 1917] });
-    expect(res.json.error.message).toMatch(/token ids.*send the text/);
+  it('names the encoding it reads when the model has none known', async () => {
+    const res = await post({ model: 'local', input: [9906, 1917] });
+    expect(res.json.error.message).toMatch(/encoding of "local" is not known.*cl100k_base/);
   });
 
   it('accepts user and ignores it', async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeEmbedding, fakeTokens, startFakeVertex, type FakeVertex } from '../fakes/vertex-server.js';
 import { pythonVenv, type PythonVenv } from '../helpers/python-venv.js';
 import { postJson, startTestServer } from '../helpers/server.js';
-import { maxDiff, vertexEnv } from '../helpers/vertex.js';
+import { maxDiff, unit, vertexEnv } from '../helpers/vertex.js';
 
 // Pinned: vertexai.language_models is deprecated and may leave later releases.
 const SDK = 'google-cloud-aiplatform==2.7.0';
@@ -57,10 +57,16 @@ describe('Vertex SDK (Python) TextEmbeddingModel against the gateway', () => {
     expect(fake.calls.map((c) => c.model)).toEqual([MODEL]);
   });
 
-  it('passes task type, title and output_dimensionality through', async () => {
-    const out = await sdk({ model: MODEL, inputs: [{ text: 'doc body', task_type: 'RETRIEVAL_DOCUMENT', title: 'Doc' }], output_dimensionality: 256 });
-    expect(out.embeddings[0].values).toHaveLength(256);
-    expect(fake.calls[0]).toMatchObject({ dimensions: 256, titles: 1, taskTypes: ['RETRIEVAL_DOCUMENT'] });
+  it('passes mixed task types, a title and output_dimensionality through', async () => {
+    const out = await sdk({
+      model: MODEL,
+      inputs: [{ text: 'doc body', task_type: 'RETRIEVAL_DOCUMENT', title: 'Doc' }, { text: 'a query', task_type: 'RETRIEVAL_QUERY' }],
+      output_dimensionality: 256,
+    });
+    expect(out.embeddings.map((e: any) => e.values.length)).toEqual([256, 256]);
+    expect(fake.calls.map((c) => [c.taskTypes, c.titles, c.dimensions])).toEqual([[['RETRIEVAL_DOCUMENT'], 1, 256], [['RETRIEVAL_QUERY'], 0, 256]]);
+    // Unit length, like every gateway vector, whatever Vertex sent for a reduced size.
+    expect(maxDiff(out.embeddings[1].values, unit(fakeEmbedding(MODEL, 'RETRIEVAL_QUERY', 'a query', 256)))).toBeLessThan(1e-6);
   });
 
   it('serves the bundled model under its own id, equal to /embed', async () => {

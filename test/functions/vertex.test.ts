@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeEmbedding, fakeTokens, startFakeVertex, type FakeVertex } from '../fakes/vertex-server.js';
 import { postJson, startTestServer } from '../helpers/server.js';
-import { fromBase64, maxDiff, vertexEnv } from '../helpers/vertex.js';
+import { fromBase64, maxDiff, unit, vertexEnv } from '../helpers/vertex.js';
 
 const MODEL = 'text-multilingual-embedding-002';
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -76,7 +76,7 @@ describe('Vertex primary over /embed (gRPC)', () => {
     expect(fake.calls.every((c) => c.result === 'ok')).toBe(true);
     res.json.embeddings.forEach((e: any, i: number) => {
       expect(e.tokens).toBe(fakeTokens(texts[i]!));
-      expect(maxDiff(fromBase64(e.values), fakeEmbedding(MODEL, 'RETRIEVAL_DOCUMENT', texts[i]!, 64))).toBeLessThan(1e-6);
+      expect(maxDiff(fromBase64(e.values), unit(fakeEmbedding(MODEL, 'RETRIEVAL_DOCUMENT', texts[i]!, 64)))).toBeLessThan(1e-6);
     });
   });
 
@@ -102,7 +102,7 @@ describe('Vertex primary over /embed (gRPC)', () => {
       expect(ok.every((c) => c.tokens <= 3000)).toBe(true);
       expect(fake.calls.some((c) => c.result === 'INVALID_ARGUMENT')).toBe(true);
       res.json.embeddings.forEach((e: any, i: number) => {
-        expect(maxDiff(fromBase64(e.values), fakeEmbedding(MODEL, 'RETRIEVAL_DOCUMENT', texts[i]!, 8))).toBeLessThan(1e-6);
+        expect(maxDiff(fromBase64(e.values), unit(fakeEmbedding(MODEL, 'RETRIEVAL_DOCUMENT', texts[i]!, 8)))).toBeLessThan(1e-6);
       });
     } finally {
       fake.limits.maxTokensPerCall = 20_000;

@@ -49,6 +49,39 @@ describe('POST .../models/{model}:predict', () => {
     expect(fake.calls[0]).toMatchObject({ dimensions: 256, autoTruncate: false, titles: 1, taskTypes: ['RETRIEVAL_DOCUMENT'] });
   });
 
+  it('answers mixed task types in one call as the per-task calls would, in the caller\'s order', async () => {
+    const instances = [
+      { content: '我喜欢看电影', task_type: 'RETRIEVAL_QUERY' },
+      { content: 'doc one', task_type: 'RETRIEVAL_DOCUMENT', title: 'One' },
+      { content: '今天股市大跌' },
+      { content: 'doc two', task_type: 'RETRIEVAL_DOCUMENT' },
+      { content: 'a b c', task_type: 'CLUSTERING' },
+    ];
+    const mixed = await predict({ instances, parameters: { outputDimensionality: 64 } });
+    expect(mixed.status).toBe(200);
+    // One Vertex call per task type, each with only its own instances.
+    expect(fake.calls.map((c) => c.taskTypes)).toEqual([['RETRIEVAL_QUERY', 'RETRIEVAL_QUERY'], ['RETRIEVAL_DOCUMENT', 'RETRIEVAL_DOCUMENT'], ['CLUSTERING']]);
+    for (const [i, instance] of instances.entries()) {
+      const alone = await predict({ instances: [instance], parameters: { outputDimensionality: 64 } });
+      expect(maxDiff(mixed.json.predictions[i].embeddings.values, alone.json.predictions[0].embeddings.values)).toBeLessThan(1e-6);
+      expect(mixed.json.predictions[i].embeddings.statistics).toEqual(alone.json.predictions[0].embeddings.statistics);
+    }
+  });
+
+  it('falls back as one: when a later task\'s call fails, the whole mixed call is the bundled model\'s', async () => {
+    // RETRIEVAL_QUERY's call succeeds; CLUSTERING's fails on every attempt.
+    fake.pass({ times: 1 });
+    fake.fail(503, { times: Infinity });
+    const res = await predict({ instances: [{ content: '我喜欢看电影', task_type: 'RETRIEVAL_QUERY' }, { content: '今天股市大跌', task_type: 'CLUSTERING' }] });
+    expect(res.status).toBe(200);
+    expect(fake.calls[0]!.result).toBe('ok');
+    expect(res.json.model).toMatch(/^bge-small-zh-v1\.5@/);
+    expect(res.json.predictions.map((p: any) => p.embeddings.values.length)).toEqual([512, 512]);
+    // The query still has the bundled model's query instruction: each task keeps its own meaning.
+    const query = await postJson(`${server.url}/embed`, { inputs: ['我喜欢看电影'], model: 'local', task: 'RETRIEVAL_QUERY' });
+    expect(maxDiff(res.json.predictions[0].embeddings.values, query.json.embeddings[0].values)).toBeLessThan(1e-6);
+  });
+
   it('forwards the model named in the path', async () => {
     const res = await predict({ instances: [{ content: 'x' }] }, 'text-embedding-005');
     expect(res.status).toBe(200);
@@ -104,7 +137,7 @@ describe('POST .../models/{model}:predict', () => {
     ['empty instances', { instances: [] }, 'instances'],
     ['an instance without content', { instances: [{}] }, 'instances[0].content'],
     ['an unknown task_type', { instances: [{ content: 'a', task_type: 'SUMMARIZE' }] }, 'instances[0].task_type'],
-    ['mixed task types', { instances: [{ content: 'a', task_type: 'CLUSTERING' }, { content: 'b' }] }, 'instances[1].task_type'],
+    ['an unknown task_type after a good one', { instances: [{ content: 'a', task_type: 'CLUSTERING' }, { content: 'b', task_type: 'X' }] }, 'instances[1].task_type'],
     ['a bare number as parameters', { instances: [{ content: 'a' }], parameters: 256 }, 'parameters'],
     ['an unknown parameter', { instances: [{ content: 'a' }], parameters: { dimensions: 256 } }, 'parameters.dimensions'],
   ])('refuses %s', async (_name, body, field) => {

@@ -33,3 +33,9 @@ export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
   return worst;
 }
+
+/** A vector scaled to unit length, as the gateway returns vectors by default. */
+export function unit(values: ArrayLike<number>): number[] {
+  const norm = Math.hypot(...Array.from(values)) || 1;
+  return Array.from(values, (v) => v / norm);
+}
