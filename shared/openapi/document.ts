@@ -124,7 +124,7 @@ const operations: Operation[] = [
     fn: 'openaiModels', method: 'get', path: '/v1/models', tag: 'OpenAI-compatible',
     summary: 'List models (OpenAI shape)',
     description: 'The OpenAI aliases and the models this gateway serves, with their dimensions.',
-    ok: { status: 200, description: 'The model list.', schema: 'OpenAIModelList', example: { object: 'list', data: [{ id: 'text-embedding-3-small', object: 'model', created: 0, owned_by: 'embedding-gateway' }] } },
+    ok: { status: 200, description: 'The model list.', schema: 'OpenAIModelList', example: { object: 'list', data: [{ id: 'text-embedding-3-small', object: 'model', created: 0, owned_by: 'BAAI', dimensions: 512, served_by: MODEL_EXAMPLE }] } },
     errors: { shape: 'OpenAIError', statuses: [401, 403, 405, 500] },
   },
   {
@@ -132,7 +132,7 @@ const operations: Operation[] = [
     summary: 'Retrieve a model (OpenAI shape)',
     description: 'One alias or served model.',
     parameters: [{ name: 'model', in: 'path', description: 'Model id or alias.', example: 'text-embedding-3-small' }],
-    ok: { status: 200, description: 'The model.', schema: 'OpenAIModel', example: { id: 'text-embedding-3-small', object: 'model', created: 0, owned_by: 'embedding-gateway' } },
+    ok: { status: 200, description: 'The model.', schema: 'OpenAIModel', example: { id: 'text-embedding-3-small', object: 'model', created: 0, owned_by: 'BAAI', dimensions: 512, served_by: MODEL_EXAMPLE } },
     errors: { shape: 'OpenAIError', statuses: [401, 403, 404, 405, 500] },
   },
   {
@@ -173,18 +173,18 @@ const operations: Operation[] = [
     fn: 'publisherModel', method: 'get', path: '/v1/publishers/google/models/{model}', tag: 'Vertex-compatible',
     summary: 'Model Garden PublisherModel',
     description: 'What the Vertex SDKs look up before `:predict`; 404 in Google\'s shape for models this gateway does not serve.',
-    parameters: [{ name: 'model', in: 'path', description: 'Model id.', example: 'text-multilingual-embedding-002' }],
-    ok: { status: 200, description: 'The PublisherModel.', schema: 'PublisherModel', example: { name: 'publishers/google/models/text-multilingual-embedding-002', publisherModelTemplate: 'projects/{project}/locations/{location}/publishers/google/models/text-multilingual-embedding-002', predictSchemata: { instanceSchemaUri: 'gs://google-cloud-aiplatform/schema/predict/instance/text_embedding_1.0.0.yaml' } } },
+    parameters: [{ name: 'model', in: 'path', description: 'Model id.', example: 'bge-small-zh-v1.5' }],
+    ok: { status: 200, description: 'The PublisherModel.', schema: 'PublisherModel', example: { name: 'publishers/google/models/text-multilingual-embedding-002', publisherModelTemplate: 'projects/{user-project}/locations/{location}/publishers/google/models/text-multilingual-embedding-002', predictSchemata: { instanceSchemaUri: 'gs://google-cloud-aiplatform/schema/predict/instance/text_embedding_1.0.0.yaml' } } },
     errors: { shape: 'GoogleError', statuses: [401, 403, 404, 405, 500] },
   },
   {
-    fn: 'publisherModel', method: 'get', path: '/v1/projects/{project}/locations/{location}/publishers/google/models/{model}', tag: 'Vertex-compatible',
+    fn: 'projectPublisherModel', method: 'get', path: '/v1/projects/{project}/locations/{location}/publishers/google/models/{model}', tag: 'Vertex-compatible',
     summary: 'Model Garden PublisherModel (project form)',
     description: 'The same lookup under a project and location.',
     parameters: [
       { name: 'project', in: 'path', description: 'The caller\'s habit.', example: 'my-proj' },
       { name: 'location', in: 'path', description: 'The caller\'s habit.', example: 'us-central1' },
-      { name: 'model', in: 'path', description: 'Model id.', example: 'text-multilingual-embedding-002' },
+      { name: 'model', in: 'path', description: 'Model id.', example: 'local' },
     ],
     ok: { status: 200, description: 'The PublisherModel.', schema: 'PublisherModel' },
     errors: { shape: 'GoogleError', statuses: [401, 403, 404, 405, 500] },
@@ -279,7 +279,7 @@ function operationObject(op: Operation, servers: { url: string }[] | undefined):
     };
   }
   return {
-    operationId: op.path === '/v1/projects/{project}/locations/{location}/publishers/google/models/{model}' ? `${op.fn}InProject` : op.fn,
+    operationId: op.fn,
     'x-function': op.fn,
     tags: [op.tag],
     summary: op.summary,

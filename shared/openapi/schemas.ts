@@ -69,6 +69,7 @@ export const schemas: Record<string, Schema> = {
     model: ref('ModelSelector'),
     fallback: bool('Allow the bundled model to answer when Vertex fails.', { default: true }),
     encoding: { type: 'string', enum: ['float', 'base64'], default: 'float', description: '`base64`: little-endian float32 bytes.' },
+    normalize: bool('false: vectors as the model made them instead of unit length.', { default: true }),
   }, ['inputs'], { additionalProperties: false }),
   Embedding: obj({
     index: int('Position of the input.', { minimum: 0 }),
@@ -143,6 +144,7 @@ export const schemas: Record<string, Schema> = {
     dimensions: int('Output size.', { minimum: 1 }),
     encoding_format: { type: 'string', enum: ['float', 'base64'], default: 'float' },
     user: str('Accepted; neither used nor logged.'),
+    normalize: bool('Gateway extension: false gives vectors as the model made them instead of unit length.', { default: true }),
   }, ['input', 'model'], { additionalProperties: false }),
   OpenAIEmbeddingResponse: obj({
     object: { const: 'list' },
@@ -154,8 +156,10 @@ export const schemas: Record<string, Schema> = {
     id: str('Model name or alias.'),
     object: { const: 'model' },
     created: int('Unix seconds.'),
-    owned_by: str('Owner.'),
-  }, ['id', 'object'], { additionalProperties: true }),
+    owned_by: str('Who made the model.'),
+    dimensions: int('Gateway addition: the vector size.', { minimum: 1 }),
+    served_by: str('Gateway addition: the model that makes the vectors.'),
+  }, ['id', 'object', 'created', 'owned_by'], { additionalProperties: true }),
   OpenAIModelList: obj({ object: { const: 'list' }, data: { type: 'array', items: ref('OpenAIModel') } }, ['object', 'data']),
 
   // ---- Vertex-compatible routes
@@ -168,6 +172,7 @@ export const schemas: Record<string, Schema> = {
       autoTruncate: bool('Cut texts past the model\'s limit.', { default: true }),
       outputDimensionality: int('Output size.', { minimum: 1 }),
       fallback: bool('Gateway extension: allow the bundled model to answer when Vertex fails.', { default: true }),
+      normalize: bool('Gateway extension: false gives vectors as the model made them instead of unit length.', { default: true }),
     }, [], { additionalProperties: false }),
     labels: { type: 'object', additionalProperties: { type: 'string' }, description: 'Sent by Google\'s client library; ignored.' },
   }, ['instances'], { additionalProperties: false }),

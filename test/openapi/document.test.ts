@@ -34,6 +34,7 @@ const errorCases: Record<string, Call> = {
   vertexPredict: { method: 'POST', path: '/v1/projects/p/locations/us-central1/publishers/google/models/local:predict', body: { instances: [] }, status: 400 },
   vertexEmbedContent: { method: 'POST', path: '/v1/projects/p/locations/us-central1/publishers/google/models/local:embedContent', body: { content: { parts: [] } }, status: 400 },
   publisherModel: { method: 'GET', path: '/v1/publishers/google/models/no-such-model', status: 404 },
+  projectPublisherModel: { method: 'GET', path: '/v1/projects/p/locations/us-central1/publishers/google/models/no-such-model', status: 404 },
   openaiModels: { method: 'POST', path: '/v1/models', body: {}, status: 405 },
   openaiModel: { method: 'GET', path: '/v1/models/no-such-model', status: 404 },
   jobStatus: { method: 'GET', path: '/jobs/no-such-job', status: 404 },
