@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { routes } from '../functions/routes.js';
+import type { CallerPolicies, CallerPolicy } from './limits/policy.js';
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
@@ -26,6 +27,7 @@ export type AuthMode = 'api_key' | 'google_id_token';
 export type CacheStoreKind = 'none' | 'firestore' | 'redis';
 export type VertexTransport = 'grpc' | 'rest';
 export type BatchStateStoreKind = 'memory' | 'firestore' | 'redis';
+export type LimitStoreKind = 'memory' | 'redis';
 
 export interface VertexModelLimits {
   maxInstancesPerCall: number;
@@ -96,6 +98,16 @@ export interface Config {
     allowedPrincipals: string[];
     corsOrigins: string[];
   };
+  rateLimits: {
+    /** Per-caller limits and permissions, by caller name ("*" for everyone else). */
+    callers: CallerPolicies;
+    /** redis: one count shared by every instance (at REDIS_URL); memory: each instance counts alone. */
+    store: LimitStoreKind;
+    /** Longest wait for the shared store before this instance decides alone. */
+    timeoutMs: number;
+  };
+  /** The project trace ids belong to, for Cloud Logging's trace field; null: no trace field. */
+  traceProject: string | null;
   openai: {
     /** OpenAI model name -> gateway model selector ("auto", "vertex", "local" or a model id). */
     models: Record<string, string>;
@@ -184,6 +196,41 @@ function parseApiKeys(r: Reader): { name: string; sha256: string }[] {
     }
     return { name, sha256: hash.toLowerCase() };
   });
+}
+
+const POLICY_KEYS = ['rpm', 'tpm', 'routes', 'models'];
+
+function parseCallerLimits(r: Reader): CallerPolicies {
+  const raw = r.raw('CALLER_LIMITS');
+  if (raw === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('CALLER_LIMITS', 'expected JSON like {"indexer": {"rpm": 600, "tpm": 200000, "routes": ["embed"], "models": ["local"]}, "*": {"rpm": 60}}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('CALLER_LIMITS', 'expected a JSON object keyed by caller name (or "*")');
+  }
+  const policies: CallerPolicies = {};
+  for (const [caller, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError('CALLER_LIMITS', `${caller}: expected an object`);
+    const policy: CallerPolicy = {};
+    for (const [key, setting] of Object.entries(value as Record<string, unknown>)) {
+      if (!POLICY_KEYS.includes(key)) throw new ConfigError('CALLER_LIMITS', `${caller}.${key}: unknown setting; use ${POLICY_KEYS.join(', ')}`);
+      if (key === 'rpm' || key === 'tpm') {
+        if (!Number.isInteger(setting) || (setting as number) < 1) throw new ConfigError('CALLER_LIMITS', `${caller}.${key}: expected a positive whole number`);
+        policy[key] = setting as number;
+      } else {
+        if (!Array.isArray(setting) || setting.some((s) => typeof s !== 'string' || s === '')) {
+          throw new ConfigError('CALLER_LIMITS', `${caller}.${key}: expected a list of names`);
+        }
+        policy[key as 'routes' | 'models'] = setting as string[];
+      }
+    }
+    policies[caller] = policy;
+  }
+  return policies;
 }
 
 function parseModelMap(r: Reader, name: string, fallback: Record<string, string>): Record<string, string> {
@@ -362,6 +409,13 @@ export function loadConfig(env: Env = process.env): Config {
       allowedPrincipals,
       corsOrigins: r.list('CORS_ORIGINS'),
     },
+    rateLimits: {
+      callers: parseCallerLimits(r),
+      // Follows the shared cache store: where Redis is shared, so are the counts.
+      store: r.oneOf('LIMIT_STORE', ['memory', 'redis'], r.raw('CACHE_STORE') === 'redis' ? 'redis' : 'memory'),
+      timeoutMs: r.int('LIMIT_TIMEOUT_MS', 100, 1, 60_000),
+    },
+    traceProject: r.optionalString('TRACE_PROJECT') ?? project,
     openai: {
       models: parseModelMap(r, 'OPENAI_MODELS', {
         'text-embedding-3-small': 'auto',

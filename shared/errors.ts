@@ -8,6 +8,7 @@ export type ErrorType =
   | 'too_large'
   | 'unsupported_media_type'
   | 'overloaded'
+  | 'rate_limited'
   | 'upstream'
   | 'upstream_timeout'
   | 'internal';
@@ -21,6 +22,7 @@ export const statusOf: Record<ErrorType, number> = {
   too_large: 413,
   unsupported_media_type: 415,
   overloaded: 429,
+  rate_limited: 429,
   upstream: 503,
   upstream_timeout: 504,
   internal: 500,

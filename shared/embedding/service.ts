@@ -3,6 +3,8 @@
 // shape responses.
 import { invalid } from '../errors.js';
 import type { Gateway } from '../gateway.js';
+import type { ModelChoice } from '../limits/policy.js';
+import { recordOutcome, type RequestFacts } from '../observability/request-log.js';
 import type { FallbackInfo, ProviderName } from '../providers/types.js';
 import { embedUnits, type UnitsOutcome, type UnitVector } from './cached-embed.js';
 import { chunkItems, poolVectors } from './long-text.js';
@@ -33,11 +35,22 @@ export interface EmbedOutcome {
 export interface CallContext {
   signal?: AbortSignal;
   deadline?: number;
+  /** Filled with what the request did, for its log line. */
+  facts?: RequestFacts;
+  /** Refuses a model the caller may not use (403), before any work. */
+  allowModel?(choice: ModelChoice): void;
 }
 
 export async function embedRequest(gw: Gateway, request: EmbedRequest, ctx: CallContext = {}): Promise<EmbedOutcome> {
+  const result = await embed(gw, request, ctx);
+  if (ctx.facts) recordOutcome(ctx.facts, result);
+  return result;
+}
+
+async function embed(gw: Gateway, request: EmbedRequest, ctx: CallContext): Promise<EmbedOutcome> {
   const provider = gw.resolve(request.model, request.fallback);
   const info = provider.info();
+  ctx.allowModel?.({ selector: request.model, provider: info.provider, model: info.model });
   if (request.dimensions !== undefined && request.dimensions > info.dimensions) {
     throw invalid('dimensions', `dimensions must be at most ${info.dimensions} for ${info.model}`);
   }

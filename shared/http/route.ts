@@ -1,20 +1,31 @@
-// Every HTTP route is built here: method, auth, content type, body size and the one error
-// shape are decided once, so a function's handler only turns a valid body into an answer.
+// Every HTTP route is built here: method, auth, per-caller limits, content type, body size, the
+// one error shape and the one log line per request are decided once, so a function's handler
+// only turns a valid body into an answer.
+import { performance } from 'node:perf_hooks';
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 import { bodyLimit, config } from '../config.js';
 import { GatewayError } from '../errors.js';
 import { log } from '../log.js';
 import { authenticate, WWW_AUTHENTICATE, type Principal } from '../auth/index.js';
+import { admitCaller, checkModel, rateLimitHeaders, RateLimitedError, type CallerGrant, type ModelChoice } from '../limits/index.js';
+import { writeRequestLine, type RequestFacts } from '../observability/request-log.js';
+import { traceFields, traceFromHeaders } from '../observability/trace.js';
+import { VertexError } from '../providers/vertex/errors.js';
 import { CallerGone, readJsonObject } from './body.js';
 import { applyCors } from './cors.js';
 import { takeOverBodyParsing } from './framework-body.js';
 import { installFrameworkErrorShape } from './framework-errors.js';
+import { meterResponse } from './response-meter.js';
 
 export interface RouteContext {
   principal: Principal;
   /** Aborted when the caller goes away or the request deadline passes. */
   signal: AbortSignal;
   deadline: number;
+  /** What the work found out (model, provider, counts), for the request's log line. */
+  facts: RequestFacts;
+  /** Throws 403 when the caller may not embed with this model (CALLER_LIMITS). */
+  allowModel(choice: ModelChoice): void;
 }
 
 export interface RouteOptions {
@@ -45,10 +56,42 @@ export function httpRoute(options: RouteOptions, handler: RouteHandler): HttpFun
   const methods: string[] = options.methods.includes('GET') ? [...options.methods, 'HEAD'] : [...options.methods];
   return async (req, res) => {
     const started = Date.now();
+    const startedAt = performance.now();
     const settings = config();
     const controller = new AbortController();
     const deadline = started + settings.limits.requestTimeoutMs;
     const timer = setTimeout(() => controller.abort(new GatewayError('upstream_timeout', 'The request deadline passed')), settings.limits.requestTimeoutMs);
+    const facts: RequestFacts = {};
+    const trace = traceFromHeaders(req.headers);
+    let principal: Principal | undefined;
+    let grant: CallerGrant | undefined;
+    let failure: GatewayError | undefined;
+    const meter = meterResponse(res, () => {
+      if (grant?.admission) setHeaders(res, rateLimitHeaders(grant.admission, facts.tokens));
+    });
+    let logged = false;
+    // One line per request, when its answer ends or its caller leaves (499, nginx's convention).
+    const writeLine = () => {
+      if (logged) return;
+      logged = true;
+      const gone = !res.writableFinished;
+      writeRequestLine({
+        route: options.name,
+        method: req.method,
+        path: (req.originalUrl ?? req.url ?? '/').split('?')[0]!,
+        status: gone ? CALLER_GONE_STATUS : res.statusCode,
+        latencyMs: performance.now() - startedAt,
+        requestSize: req.rawBody?.length ?? (req.headers['content-length'] ? Number(req.headers['content-length']) : undefined),
+        responseSize: meter.bytes(),
+        userAgent: req.headers['user-agent'],
+        caller: principal?.name,
+        errorType: gone ? undefined : failure?.type,
+        internal: !gone && failure?.type === 'internal',
+        trace,
+        project: settings.traceProject,
+        facts,
+      });
+    };
     let callerGone = false;
     const onGone = () => {
       clearTimeout(timer);
@@ -56,11 +99,12 @@ export function httpRoute(options: RouteOptions, handler: RouteHandler): HttpFun
         callerGone = true;
         controller.abort(new CallerGone());
       }
+      writeLine();
     };
     // The connection can close before the framework hands us the request: 'close' is then past.
-    if (res.destroyed || req.destroyed) onGone();
+    const closedEarly = res.destroyed || req.destroyed;
+    if (closedEarly) onGone();
     else res.on('close', onGone);
-    let principal: Principal | undefined;
     try {
       if (applyCors(req, res, settings.auth.corsOrigins)) return;
       if (!methods.includes(req.method)) {
@@ -69,25 +113,28 @@ export function httpRoute(options: RouteOptions, handler: RouteHandler): HttpFun
       }
       // Credentials come from the headers alone: nothing of the body is read for a stranger.
       principal = options.public ? { kind: 'anonymous', name: 'anonymous' } : await authenticate(req);
+      // Per-caller permission and limits: one admission, before any of the body is read.
+      if (!options.public) grant = await admitCaller(options.name, principal.name);
       if (options.jsonBody) req.body = await readJsonObject(req, { limit: bodyLimit(settings, options.name), signal: controller.signal });
-      await handler(req, res, { principal, signal: controller.signal, deadline });
-      if (callerGone) logCallerGone(options.name, started);
-      else log.info('request', { route: options.name, status: res.statusCode, ms: Date.now() - started, caller: principal.name });
+      const allowModel = (choice: ModelChoice) => checkModel(grant?.policy, choice);
+      await handler(req, res, { principal, signal: controller.signal, deadline, facts, allowModel });
+      if (facts.tokens) grant?.debit(facts.tokens);
     } catch (err) {
+      if (facts.tokens) grant?.debit(facts.tokens);
       if (callerGone || err instanceof CallerGone) {
-        logCallerGone(options.name, started);
         if (!res.writableEnded) res.end();
         return;
       }
       const error = toGatewayError(err, settings.production);
-      // ERROR is for our own faults; an upstream or capacity 5xx is a warning per request (its
-      // cause is logged, throttled, where it is detected).
-      const level = error.type === 'internal' ? 'error' : error.status >= 500 ? 'warn' : 'info';
-      log[level]('request failed', {
-        route: options.name, status: error.status, type: error.type, field: error.field, ms: Date.now() - started,
-        ...(principal ? { caller: principal.name } : {}),
-        ...(error.type === 'internal' ? { error: err instanceof Error ? err.stack : String(err) } : {}),
-      });
+      failure = error;
+      if (err instanceof VertexError) facts.upstreamFailure = err.failure;
+      if (err instanceof RateLimitedError) {
+        facts.rateLimit = err.admission.refusedBy;
+        setHeaders(res, rateLimitHeaders(err.admission));
+      }
+      if (error.type === 'internal') {
+        log.error('internal error', { route: options.name, error: err instanceof Error ? err.stack : String(err), ...traceFields(trace, settings.traceProject) });
+      }
       if (res.headersSent) {
         res.end();
         return;
@@ -101,9 +148,9 @@ export function httpRoute(options: RouteOptions, handler: RouteHandler): HttpFun
   };
 }
 
-/** A caller that went away is not our failure: one line, no stack, whatever was interrupted. */
-function logCallerGone(route: string, started: number): void {
-  log.info('caller went away', { route, status: CALLER_GONE_STATUS, ms: Date.now() - started });
+function setHeaders(res: Response, headers: Record<string, string>): void {
+  if (res.headersSent) return;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 }
 
 export function toGatewayError(err: unknown, production: boolean): GatewayError {

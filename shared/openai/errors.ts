@@ -11,6 +11,7 @@ const openaiTypeOf: Partial<Record<ErrorType, string>> = {
   unauthenticated: 'authentication_error',
   forbidden: 'permission_error',
   overloaded: 'rate_limit_error',
+  rate_limited: 'rate_limit_error',
   upstream: 'server_error',
   upstream_timeout: 'server_error',
   internal: 'server_error',
@@ -18,6 +19,7 @@ const openaiTypeOf: Partial<Record<ErrorType, string>> = {
 
 const openaiCodeOf: Partial<Record<ErrorType, string>> = {
   overloaded: 'rate_limit_exceeded',
+  rate_limited: 'rate_limit_exceeded',
 };
 
 export function formatOpenAIError(error: GatewayError): OpenAIError {

@@ -31,6 +31,7 @@ const googleStatus: Record<ErrorType, string> = {
   too_large: 'INVALID_ARGUMENT',
   unsupported_media_type: 'INVALID_ARGUMENT',
   overloaded: 'RESOURCE_EXHAUSTED',
+  rate_limited: 'RESOURCE_EXHAUSTED',
   upstream: 'UNAVAILABLE',
   upstream_timeout: 'DEADLINE_EXCEEDED',
   internal: 'INTERNAL',

@@ -1,0 +1,63 @@
+// Per-caller limits for every HTTP route: the limiter is built once per process from the
+// configuration; `admitCaller` runs after authentication and before any body work.
+import { config, type Config } from '../config.js';
+import { GatewayError } from '../errors.js';
+import { createFallbackLimiter } from './fallback.js';
+import { createMemoryLimiter } from './memory.js';
+import { bucketsOf, checkRoute, policyFor, type CallerPolicy } from './policy.js';
+import { createRedisLimiter } from './redis.js';
+import type { Admission, CallerBuckets, Limiter } from './types.js';
+
+export { rateLimitHeaders } from './headers.js';
+export { checkModel, type CallerPolicy, type ModelChoice } from './policy.js';
+export type { Admission, Limiter } from './types.js';
+
+export function limiterFromConfig(settings: Config): Limiter {
+  const local = createMemoryLimiter();
+  if (settings.rateLimits.store !== 'redis') return local;
+  const shared = createRedisLimiter({ url: settings.cache.redisUrl, prefix: 'gw:rl:' });
+  return createFallbackLimiter(shared, local, { timeoutMs: settings.rateLimits.timeoutMs });
+}
+
+let current: { settings: Config['rateLimits']; limiter: Limiter } | undefined;
+
+function limiter(settings: Config): Limiter {
+  // Rebuilt only if the configuration itself was reloaded (tests); a process reads it once.
+  if (current?.settings !== settings.rateLimits) {
+    void current?.limiter.close();
+    current = { settings: settings.rateLimits, limiter: limiterFromConfig(settings) };
+  }
+  return current.limiter;
+}
+
+export interface CallerGrant {
+  policy: CallerPolicy | undefined;
+  buckets: CallerBuckets | null;
+  admission: Admission | null;
+  /** Counts the request's tokens once its work is done. */
+  debit(tokens: number): void;
+}
+
+export class RateLimitedError extends GatewayError {
+  constructor(readonly admission: Admission) {
+    const which = admission.refusedBy === 'tokens' ? 'tokens' : 'requests';
+    const seconds = Math.max(1, Math.ceil((admission.retryAfterMs ?? 1000) / 1000));
+    super('rate_limited', `This caller's ${which} per minute limit is used up; retry in ${seconds} s`, {
+      retryAfterSeconds: seconds,
+      detail: { limit: which },
+    });
+  }
+}
+
+/** Route permission, then one admission for the caller; throws 403 or 429 (RateLimitedError). */
+export async function admitCaller(route: string, caller: string): Promise<CallerGrant> {
+  const settings = config();
+  const policy = policyFor(settings.rateLimits.callers, caller);
+  checkRoute(policy, route);
+  const buckets = bucketsOf(policy);
+  if (!buckets) return { policy, buckets, admission: null, debit: () => {} };
+  const gate = limiter(settings);
+  const admission = await gate.admit(caller, buckets);
+  if (!admission.allowed) throw new RateLimitedError(admission);
+  return { policy, buckets, admission, debit: (tokens) => gate.debit(caller, buckets, tokens) };
+}
