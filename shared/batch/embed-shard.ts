@@ -14,6 +14,8 @@ import type { ItemError, ItemResult, ModelUsed } from './results.js';
 export interface ShardOutcome {
   items: ItemResult[];
   models: ModelUsed[];
+  /** Tokens the models read, and vectors served from cache, over every model (for the shard's log line). */
+  usage?: { tokens: number; cached: number };
 }
 
 function checkText(item: BatchItem, maxChars: number): GatewayError | undefined {
@@ -37,6 +39,7 @@ const itemError = (error: GatewayError, index: number): ItemError => ({
  */
 async function embedWithModel(gw: Gateway, job: BatchJob, selector: string, items: BatchItem[], errors: Map<number, ItemError>, chunk: number) {
   const vectors = new Map<number, Float32Array>();
+  const usage = { tokens: 0, cached: 0 };
   let outcome: EmbedOutcome | undefined;
   const run = async (batch: RequestItem[]): Promise<void> => {
     while (batch.length > 0) {
@@ -47,6 +50,8 @@ async function embedWithModel(gw: Gateway, job: BatchJob, selector: string, item
       try {
         outcome = await embedRequest(gw, request);
         outcome.items.forEach((item) => vectors.set(item.index, item.values));
+        usage.tokens += outcome.usage.tokens;
+        usage.cached += outcome.usage.cached;
         return;
       } catch (error) {
         const index = failedItemIndex(error);
@@ -70,7 +75,7 @@ async function embedWithModel(gw: Gateway, job: BatchJob, selector: string, item
   for (let start = 0; start < items.length; start += chunk) {
     await run(items.slice(start, start + chunk).map(({ index, text, title }) => ({ index, text, ...(title !== undefined ? { title } : {}) })));
   }
-  return { vectors, outcome };
+  return { vectors, outcome, usage };
 }
 
 export async function embedShard(gw: Gateway, job: BatchJob, shard: Shard, chunk: number): Promise<ShardOutcome> {
@@ -82,9 +87,12 @@ export async function embedShard(gw: Gateway, job: BatchJob, shard: Shard, chunk
   }
   const perModel: { model: string; vectors: Map<number, Float32Array> }[] = [];
   const models: ModelUsed[] = [];
+  const total = { tokens: 0, cached: 0 };
   for (const selector of job.models) {
-    const { vectors, outcome } = await embedWithModel(gw, job, selector, shardItems.filter((item) => !errors.has(item.index)), errors, chunk);
+    const { vectors, outcome, usage } = await embedWithModel(gw, job, selector, shardItems.filter((item) => !errors.has(item.index)), errors, chunk);
     if (!outcome) continue;
+    total.tokens += usage.tokens;
+    total.cached += usage.cached;
     perModel.push({ model: outcome.model, vectors });
     models.push({ selector, model: outcome.model, provider: outcome.provider, fallback: outcome.fallback });
   }
@@ -96,5 +104,5 @@ export async function embedShard(gw: Gateway, job: BatchJob, shard: Shard, chunk
     for (const { model, vectors: byIndex } of perModel) vectors[model] = encode(byIndex.get(item.index)!);
     return { id: item.id, vectors };
   });
-  return { items, models };
+  return { items, models, usage: total };
 }

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { GatewayError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 import { log } from '../log.js';
+import { writeShardLine } from '../observability/batch-log.js';
 import { embedShard, type ShardOutcome } from './embed-shard.js';
 import { describe, isPermanent } from './failures.js';
 import { JobRejected, parseJob, type BatchJob } from './job.js';
@@ -44,9 +45,14 @@ function modelDimensions(gw: Gateway, job: BatchJob): number[] {
   });
 }
 
-async function publishShard(deps: BatchDeps, job: BatchJob, plan: ShardPlan, key: JobKey, shard: Shard, outcome: ShardOutcome) {
+async function publishShard(deps: BatchDeps, job: BatchJob, plan: ShardPlan, key: JobKey, shard: Shard, outcome: ShardOutcome, started: number) {
   await deps.publisher.publish(shardMessage(job, plan, shard, outcome.items, outcome.models));
   await deps.store.markDone(key, shard.index, outcome.items.length);
+  writeShardLine({
+    jobId: job.jobId, shard: shard.index, shards: plan.shards.length, items: outcome.items.length,
+    errors: outcome.items.filter((item) => 'error' in item).length, models: outcome.models,
+    tokens: outcome.usage?.tokens ?? 0, cachedTexts: outcome.usage?.cached ?? 0, latencyMs: Date.now() - started,
+  });
 }
 
 function failedShard(job: BatchJob, shard: Shard, error: { type: string; message: string }): ShardOutcome {
@@ -70,7 +76,7 @@ async function runJob(deps: BatchDeps, delivery: Delivery, job: BatchJob): Promi
 
   const giveUp = async (from: number, reason: { type: string; message: string }) => {
     const error = { type: reason.type, message: `Gave up after ${attempts} deliveries: ${reason.message}` };
-    for (const shard of pending.slice(from)) await publishShard(deps, job, plan, key, shard, failedShard(job, shard, error));
+    for (const shard of pending.slice(from)) await publishShard(deps, job, plan, key, shard, failedShard(job, shard, error), Date.now());
     log.error('batch job gave up', { job_id: job.jobId, attempts, shards: pending.length - from, error: reason.type });
     return { status: 'gave_up' as const, ...summary, published: pending.length };
   };
@@ -83,14 +89,17 @@ async function runJob(deps: BatchDeps, delivery: Delivery, job: BatchJob): Promi
   const embed = (shard: Shard) => embedShard(deps.gateway, job, shard, chunk);
   // Embedding the next shard overlaps publishing this one; the model is the bottleneck.
   let next = pending[0] ? embed(pending[0]) : undefined;
+  let shardStarted = Date.now();
   for (let i = 0; i < pending.length; i++) {
     const shard = pending[i]!;
     let outcome: ShardOutcome;
     try {
       outcome = await next!;
+      const started = shardStarted;
+      shardStarted = Date.now();
       next = pending[i + 1] ? embed(pending[i + 1]!) : undefined;
       next?.catch(() => undefined);
-      await publishShard(deps, job, plan, key, shard, outcome);
+      await publishShard(deps, job, plan, key, shard, outcome, started);
     } catch (error) {
       if (isPermanent(error)) throw new JobRejected(job.jobId, error);
       log.warn('batch job failed; leaving it to redelivery', { job_id: job.jobId, attempts, shard: shard.index, error: describe(error).type });

@@ -27,16 +27,16 @@ export interface BucketView {
 /** The bucket as a caller sees it, given how far its TAT is ahead of now (its debt). */
 export function view(bucket: Bucket, debtMs: number): BucketView {
   const debt = Math.max(0, debtMs);
-  const remaining = Math.max(0, Math.floor((toleranceMs(bucket) - debt) / intervalMs(bucket) + 1e-9));
+  const remaining = Math.max(0, Math.floor((toleranceMs(bucket) - debt) / intervalMs(bucket) + 1e-4));
   return { limit: bucket.limit, remaining: Math.min(bucket.limit, remaining), resetMs: Math.ceil(debt) };
 }
 
 /** Milliseconds until one more unit fits, given the debt. */
 export function waitMs(bucket: Bucket, debtMs: number): number {
-  return Math.max(0, Math.ceil(debtMs - (toleranceMs(bucket) - intervalMs(bucket))));
+  return Math.max(0, Math.ceil(debtMs - (toleranceMs(bucket) - intervalMs(bucket)) - 1e-3));
 }
 
 /** Whether a unit may be taken now. */
 export function fits(bucket: Bucket, debtMs: number): boolean {
-  return debtMs <= toleranceMs(bucket) - intervalMs(bucket) + 1e-6;
+  return debtMs <= toleranceMs(bucket) - intervalMs(bucket) + 1e-3;
 }

@@ -24,7 +24,7 @@ local function debt(key)
   return tat - now
 end
 local function put(key, d)
-  redis.call('SET', key, tostring(now + d), 'PX', math.ceil(d) + 1000)
+  redis.call('SET', key, string.format('%.3f', now + d), 'PX', math.ceil(d) + 1000)
 end
 for i = 3, #KEYS do
   local cost = tonumber(ARGV[i + 3])
@@ -38,17 +38,17 @@ local tdebt = 0
 local ok = 1
 if rint > 0 then
   rdebt = debt(KEYS[1])
-  if rdebt + rint > tolerance + 0.000001 then ok = 0 end
+  if rdebt + rint > tolerance + 0.001 then ok = 0 end
 end
 if tint > 0 then
   tdebt = debt(KEYS[2])
-  if tdebt + tint > tolerance + 0.000001 then ok = 0 end
+  if tdebt + tint > tolerance + 0.001 then ok = 0 end
 end
 if ok == 1 and rint > 0 then
   rdebt = rdebt + rint
   put(KEYS[1], rdebt)
 end
-return {ok, tostring(rdebt), tostring(tdebt)}
+return {ok, string.format('%.3f', rdebt), string.format('%.3f', tdebt)}
 `;
 
 const SHA = createHash('sha1').update(SCRIPT).digest('hex');
@@ -149,7 +149,7 @@ export function createRedisLimiter(options: RedisLimiterOptions): RedisLimiter {
         throw error;
       }
       const [ok, rdebt, tdebt] = [reply[0] === 1, Number(reply[1]), Number(reply[2])];
-      const reqRefused = !ok && req !== undefined && rdebt + intervalMs(req) > TOLERANCE_MS + 1e-6;
+      const reqRefused = !ok && req !== undefined && rdebt + intervalMs(req) > TOLERANCE_MS + 1e-3;
       return {
         allowed: ok,
         ...(ok ? {} : {

@@ -44,7 +44,7 @@ export const FIELD = {
   provider: 'provider',
   /** Why the fallback answered: rate_limited, unavailable, server_error, deadline, breaker_open. */
   fallbackReason: 'fallback_reason',
-  /** The Vertex failure behind an error answer (fallback off or not possible). */
+  /** The Vertex failure behind the answer, fallback or error (rate_limited, breaker_open, ...). */
   upstreamFailure: 'upstream_failure',
   texts: 'texts',
   cachedTexts: 'cached_texts',

@@ -34,7 +34,11 @@ export const reasonKind = (reason: string | undefined): string => (reason ?? 'us
 export function recordOutcome(facts: RequestFacts, outcome: OutcomeLike): void {
   facts.model = outcome.model;
   facts.provider = outcome.provider;
-  if (outcome.fallback.used) facts.fallbackReason = reasonKind(outcome.fallback.reason);
+  if (outcome.fallback.used) {
+    // Vertex failed even though the caller got vectors: counted with the failures that reached the caller.
+    facts.fallbackReason = reasonKind(outcome.fallback.reason);
+    facts.upstreamFailure = facts.fallbackReason;
+  }
   facts.texts = outcome.items.length;
   facts.cachedTexts = outcome.usage.cached;
   facts.tokens = outcome.usage.tokens;
