@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,10 @@ import { routes } from '../../functions/routes.js';
 import { checkModules, formatReport } from '../../scripts/terraform-check/check.js';
 import { loadSchema } from '../../scripts/terraform-check/schema.js';
 import { loadModule, parseModule, type TfModule } from './hcl.js';
+import { shardLineFields } from '../../shared/observability/batch-log.js';
+import { EVENT, HTTP_REQUEST, payloadFieldNames } from '../../shared/observability/log-fields.js';
+import { requestLineFields } from '../../shared/observability/request-log.js';
+import { fieldRefs, logMetrics, resolveLocals, unknownMetricLabels } from './operations.js';
 import {
   authoritativeIam, batchSubscriptions, compareEntryPoints, eventTriggers, primitiveRoles, publicMembers,
   registeredFunctionNames, terraformFunctions,
@@ -309,5 +313,127 @@ describe.skipIf(!hasTerraform)(`variable validations (terraform console)${hasTer
   ])('rejects %s', (line, message) => {
     const run = evaluate(`project_id = "my-proj-123"\n${line}\n`, 'var.project_id');
     expect(run.stderr.replace(/\s+/g, ' ')).toContain(message);
+  });
+});
+
+// Operations (log-based metrics, dashboard, alerts, usage ledger, caller limits), each switched
+// by a variable: the check passes on a root module with each combination, terraform console
+// evaluates which parts exist, and every filter reads field names the code writes.
+describe('operations switches', () => {
+  const switches = ['log_metrics_enabled', 'dashboard_enabled', 'alerts_enabled'] as const;
+  const combos: [string, Record<string, string>][] = [
+    ['every switch on', { log_metrics_enabled: 'true', dashboard_enabled: 'true', alerts_enabled: 'true', usage_ledger: '{ enabled = true }', caller_limits: '{ indexer = { rpm = 600, tpm = 200000, routes = ["embed"], models = ["local"] } }', notification_channels: '["projects/p/notificationChannels/1"]' }],
+    ['every switch off', { log_metrics_enabled: 'false', dashboard_enabled: 'false', alerts_enabled: 'false', usage_ledger: '{ enabled = false }', caller_limits: '{}' }],
+    ...switches.map((s): [string, Record<string, string>] => [`only ${s}`, Object.fromEntries(switches.map((o) => [o, String(o === s)]))]),
+    ['only the ledger', { log_metrics_enabled: 'false', dashboard_enabled: 'false', alerts_enabled: 'false', usage_ledger: '{ enabled = true, dataset_id = "usage", partition_expiration_days = null }' }],
+  ];
+
+  function moduleFiles(): Record<string, string> {
+    const files: Record<string, string> = {};
+    const copy = (dir: string, into: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) copy(path.join(dir, entry.name), `${into}/${entry.name}`);
+        else if (entry.name.endsWith('.tf')) files[`${into}/${entry.name}`] = readFileSync(path.join(dir, entry.name), 'utf8');
+      }
+    };
+    copy(moduleDir, 'module');
+    return files;
+  }
+
+  it.each(combos)('the check passes on a root module with %s', async (_name, settings) => {
+    const args = Object.entries(settings).map(([k, v]) => `  ${k} = ${v}`).join('\n');
+    const report = await checkFiles({
+      ...moduleFiles(),
+      'root/main.tf': `module "gateway" {\n  source     = "../module"\n  project_id = "my-proj-123"\n${args}\n}\n`,
+    });
+    expect(formatReport(report)).toMatch(/ 0 errors, 0 warnings$/);
+  });
+
+  describe.skipIf(!hasTerraform)('which parts exist (terraform console)', () => {
+    function operations(tfvars: string): Record<string, unknown> {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'tf-ops-'));
+      try {
+        for (const file of ['variables.tf', 'operations-variables.tf', 'operations.tf']) writeFileSync(path.join(dir, file), readFileSync(path.join(moduleDir, file), 'utf8'));
+        writeFileSync(path.join(dir, 'terraform.tfvars'), `project_id = "my-proj-123"\n${tfvars}`);
+        const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1', NO_COLOR: '1' };
+        const run = spawnSync('terraform', ['console', '-no-color'], { cwd: dir, input: 'jsonencode({ parts = local.operations, env = local.operations_environment })\n', encoding: 'utf8', env });
+        expect(run.stderr).toBe('');
+        return JSON.parse(JSON.parse(run.stdout.trim()));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+
+    it.each([
+      ['', { log_metrics: true, dashboard: true, alerts: true, ledger: false }],
+      ['log_metrics_enabled = false\n', { log_metrics: false, dashboard: false, alerts: false, ledger: false }],
+      ['dashboard_enabled = false\nusage_ledger = { enabled = true }\n', { log_metrics: true, dashboard: false, alerts: true, ledger: true }],
+      ['alerts_enabled = false\n', { log_metrics: true, dashboard: true, alerts: false, ledger: false }],
+    ])('%j', (tfvars, parts) => {
+      expect(operations(tfvars).parts).toEqual(parts);
+    });
+
+    it('passes caller_limits to the functions as CALLER_LIMITS, without unset fields', () => {
+      const { env } = operations('caller_limits = { indexer = { rpm = 600, routes = ["embed"] }, "*" = { tpm = 1000 } }\n') as { env: Record<string, string> };
+      expect(JSON.parse(env.CALLER_LIMITS!)).toEqual({ indexer: { rpm: 600, routes: ['embed'] }, '*': { tpm: 1000 } });
+      expect(operations('').env).toEqual({});
+    });
+  });
+});
+
+describe('log-based metrics read the fields the code writes', () => {
+  const fullFacts = {
+    model: 'm', provider: 'vertex', fallbackReason: 'rate_limited', upstreamFailure: 'rate_limited',
+    texts: 2, cachedTexts: 1, tokens: 10, truncated: 1, rateLimit: 'requests' as const,
+  };
+  const requestLine = requestLineFields({
+    route: 'embed', method: 'POST', path: '/embed', status: 429, latencyMs: 1.5, requestSize: 10, responseSize: 20,
+    userAgent: 'ua', caller: 'c', errorType: 'rate_limited', trace: null, project: null, facts: fullFacts,
+  });
+  const shardLine = shardLineFields({
+    jobId: 'j', shard: 0, shards: 1, items: 2, errors: 1, tokens: 10, cachedTexts: 0, latencyMs: 1,
+    models: [{ model: 'm', provider: 'local', fallback: { used: true, reason: 'unavailable: x' } }],
+  });
+  const written = { [EVENT.request]: requestLine, [EVENT.batchShard]: shardLine };
+
+  it('every metric selects lines by an event the code writes, and reads only fields such lines carry', () => {
+    const metrics = logMetrics(mod);
+    expect(metrics.length).toBeGreaterThanOrEqual(10);
+    for (const metric of metrics) {
+      const refs = fieldRefs(metric.filter, metric.value ?? '', ...Object.values(metric.labels));
+      expect([...refs.events].sort(), `${metric.name} selects lines by event`).not.toEqual([]);
+      for (const event of refs.events) {
+        const line = written[event as keyof typeof written];
+        expect(line, `${metric.name}: event "${event}" is not one the code writes`).toBeDefined();
+      }
+      for (const field of refs.payload) {
+        expect(payloadFieldNames, `${metric.name}: jsonPayload.${field}`).toContain(field);
+        // The field is on at least one of the lines the metric selects, as the code writes them.
+        expect([...refs.events].some((e) => field in written[e as keyof typeof written]!), `${metric.name}: no selected line carries jsonPayload.${field}`).toBe(true);
+      }
+      for (const field of refs.httpRequest) {
+        expect(Object.values(HTTP_REQUEST), `${metric.name}: httpRequest.${field}`).toContain(field);
+        expect(requestLine.httpRequest as object).toHaveProperty(field);
+      }
+    }
+  });
+
+  it('the ledger sink copies both kinds of lines', () => {
+    const sink = mod.resource.google_logging_project_sink?.ledger?.[0];
+    const refs = fieldRefs(resolveLocals(sink!.filter, mod));
+    expect([...refs.events].sort()).toEqual([EVENT.batchShard, EVENT.request].sort());
+  });
+
+  it('alerts and dashboard group and filter only by labels their metric has', () => {
+    expect(unknownMetricLabels(mod, ['alerts', 'dashboard_widgets'])).toEqual([]);
+  });
+
+  it('finds a filter that reads a field the code does not write (the check can fail)', async () => {
+    const broken = await parseModule({
+      'm.tf': 'locals {\n  lines = "jsonPayload.event=\\"request\\""\n  log_metrics = {\n    x = { filter = "${local.lines} AND jsonPayload.fallback>0", labels = { r = "EXTRACT(jsonPayload.routes)" } }\n  }\n}\n',
+    });
+    const [metric] = logMetrics(broken);
+    const refs = fieldRefs(metric!.filter, ...Object.values(metric!.labels));
+    expect([...refs.payload].filter((f) => !payloadFieldNames.includes(f)).sort()).toEqual(['fallback', 'routes']);
   });
 });

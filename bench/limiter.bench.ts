@@ -1,0 +1,90 @@
+// Per-caller limiter overhead with a local redis-server: the one admission round trip (a Lua
+// script) a limited caller's request pays, measured two ways in one run:
+//  - the admission alone: p50 of limiter.admit() (with a token debit riding along), as deployed
+//    (shared Redis store, per-instance fallback wrapper), vs an awaited no-op;
+//  - per request: POST /chunk (a tiny text, the cheapest authenticated route) on one dev server,
+//    interleaved round by round for a caller with rpm/tpm limits and one without.
+// Target: p50 overhead ≤ 0.5 ms per request.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { resetConfig } from '../shared/config.js';
+import { startDevServer } from '../shared/dev-server.js';
+import { createFallbackLimiter } from '../shared/limits/fallback.js';
+import { createMemoryLimiter } from '../shared/limits/memory.js';
+import { createRedisLimiter } from '../shared/limits/redis.js';
+import { freePort, waitForPort } from '../scripts/lib/ports.js';
+import { testGateway } from '../test/helpers/gateway.js';
+import { median, p50, p99 } from './lib/stats.js';
+import { fixed, interleave, machineNote, summaryLine, table } from './lib/timing.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2000);
+const port = await freePort();
+const redis = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+await waitForPort(port, 'redis-server', 10_000);
+const redisUrl = `redis://127.0.0.1:${port}`;
+
+// 1. The admission alone.
+const limiter = createFallbackLimiter(createRedisLimiter({ url: redisUrl, prefix: 'bench:' }), createMemoryLimiter(), { timeoutMs: 100 });
+const buckets = { rpm: 100_000_000, tpm: 1_000_000_000 };
+const noop = async () => {
+  const t = performance.now();
+  await Promise.resolve();
+  return performance.now() - t;
+};
+let n = 0;
+const admit = async () => {
+  const t = performance.now();
+  const a = await limiter.admit(`caller-${n++ % 100}`, buckets);
+  if (!a.allowed || a.scope !== 'shared') throw new Error('admission was not decided by Redis');
+  const ms = performance.now() - t;
+  limiter.debit(`caller-${n % 100}`, buckets, 12);
+  return ms;
+};
+for (let i = 0; i < 200; i++) await admit();
+const direct = await interleave(ROUNDS, { admit, noop });
+
+// 2. Per request, on the real route wrapper.
+const keys = { limited: 'bench-limited-key', open: 'bench-open-key' };
+const hash = (key: string) => createHash('sha256').update(key).digest('hex');
+const env = {
+  LOG_LEVEL: 'error', AUTH_MODE: 'api_key', LIMIT_STORE: 'redis', REDIS_URL: redisUrl, LOCAL_WORKERS: '1',
+  API_KEYS: `limited:${hash(keys.limited)},open:${hash(keys.open)}`,
+  CALLER_LIMITS: JSON.stringify({ limited: buckets }),
+};
+for (const [key, value] of Object.entries(env)) process.env[key] = value;
+resetConfig();
+testGateway(env);
+const server = await startDevServer(0);
+const body = JSON.stringify({ text: '我喜欢看电影', max_tokens: 8 });
+const call = (key: string, limited: boolean) => async () => {
+  const t = performance.now();
+  const res = await fetch(`${server.url}/chunk`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body });
+  await res.arrayBuffer();
+  if (res.status !== 200 || (res.headers.get('x-ratelimit-limit-requests') !== null) !== limited) throw new Error(`/chunk answered ${res.status}`);
+  return performance.now() - t;
+};
+const limitedCall = call(keys.limited, true);
+const openCall = call(keys.open, false);
+for (let i = 0; i < 100; i++) {
+  await limitedCall();
+  await openCall();
+}
+const http = await interleave(Math.round(ROUNDS / 2), { limited: limitedCall, open: openCall });
+await server.close();
+await limiter.close();
+redis.kill('SIGKILL');
+
+const admitP50 = p50(direct.admit) - p50(direct.noop);
+const perRequest = median(http.limited.map((v, i) => v - http.open[i]!));
+console.log('## limiter: per-caller limit overhead with a local redis-server\n');
+console.log(table(['measure', 'rounds', 'p50 ms', 'p99 ms', 'p50 overhead ms'], [
+  ['admit() (Redis script, debit riding along)', ROUNDS, fixed(p50(direct.admit), 3), fixed(p99(direct.admit), 3), fixed(admitP50, 3)],
+  ['awaited no-op', ROUNDS, fixed(p50(direct.noop), 3), fixed(p99(direct.noop), 3), '—'],
+  ['POST /chunk, limited caller', http.limited.length, fixed(p50(http.limited), 3), fixed(p99(http.limited), 3), fixed(p50(http.limited) - p50(http.open), 3)],
+  ['POST /chunk, caller without limits', http.open.length, fixed(p50(http.open), 3), fixed(p99(http.open), 3), '—'],
+]));
+console.log(`\nMedian per-round difference (limited − open): ${fixed(perRequest, 3)} ms; ratio of p50s ${fixed(p50(http.limited) / p50(http.open), 3)}×.`);
+summaryLine(`limiter: p50 admission ${fixed(admitP50, 3)} ms; per request ${fixed(perRequest, 3)} ms median overhead (limited vs unlimited caller on /chunk, p50 ${fixed(p50(http.limited), 2)} vs ${fixed(p50(http.open), 2)} ms) (target ≤ 0.5 ms)`);
+console.log(`\n${await machineNote()} (shared with other work: read differences, not absolutes)`);
+process.exit(0);
