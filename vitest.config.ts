@@ -9,6 +9,7 @@ const servicesTests = [
   'test/cache/firestore.test.ts',
   'test/cache/redis.test.ts',
   'test/functions/embedBatch*.test.ts',
+  'test/limits/limiter.test.ts',
   // embedBatch's example in the OpenAPI document publishes its result to the emulator.
   'test/openapi/document.test.ts',
   'test/scripts/batch-cli.test.ts',
