@@ -71,7 +71,7 @@ describe('limits shared through Redis', () => {
       expect(r.headers.get('x-ratelimit-limit-requests')).toBe('20');
       expect(r.headers.get('x-ratelimit-remaining-requests')).toBe('0');
     }
-    const line = await a.waitForLine((l) => l.message === 'request' && l.caller === 'team' && l.httpRequest?.status === 429);
+    const line = await a.waitForLine((l) => l.event === 'request' && l.caller === 'team' && l.httpRequest?.status === 429);
     expect(line).toMatchObject({ error_type: 'rate_limited', rate_limit: 'requests', status_class: '4xx' });
   });
 
@@ -142,7 +142,7 @@ describe('limits shared through Redis', () => {
       const warnings = gw.lines.filter((l) => l.message === 'rate limits: shared store unreachable, limiting per instance');
       expect(warnings).toHaveLength(1);
       expect(warnings[0]!.severity).toBe('WARNING');
-      expect(gw.lines.filter((l) => l.message === 'request' && l.httpRequest?.status >= 500)).toEqual([]);
+      expect(gw.lines.filter((l) => l.event === 'request' && l.httpRequest?.status >= 500)).toEqual([]);
     }
   });
 });

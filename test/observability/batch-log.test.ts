@@ -35,7 +35,7 @@ describe('batch shard lines', () => {
       warn.mockRestore();
     }
     const lines = written.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-    const shards = lines.filter((l) => l.message === EVENT.batchShard);
+    const shards = lines.filter((l) => l[FIELD.event] === EVENT.batchShard);
     expect(shards.map((l) => l[FIELD.shard])).toEqual([0, 1]);
     expect(published).toHaveLength(2);
 

@@ -35,7 +35,7 @@ async function call(path: string, body: unknown, headers: Record<string, string>
     body: text,
   });
   const responseBytes = Buffer.from(await res.arrayBuffer());
-  const line = await gw.waitForLine((l) => l.message === EVENT.request && l.httpRequest?.userAgent === agent);
+  const line = await gw.waitForLine((l) => l[FIELD.event] === EVENT.request && l.httpRequest?.userAgent === agent);
   return { status: res.status, body: JSON.parse(responseBytes.toString('utf8')), responseBytes: responseBytes.length, requestBytes: Buffer.byteLength(text), line };
 }
 
