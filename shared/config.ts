@@ -225,6 +225,10 @@ function parseCallerLimits(r: Reader): CallerPolicies {
         if (!Array.isArray(setting) || setting.some((s) => typeof s !== 'string' || s === '')) {
           throw new ConfigError('CALLER_LIMITS', `${caller}.${key}: expected a list of names`);
         }
+        if (key === 'routes') {
+          const unknown = (setting as string[]).filter((route) => !routes.some((known) => known.name === route && known.kind === 'http'));
+          if (unknown.length > 0) throw new ConfigError('CALLER_LIMITS', `${caller}.routes: unknown function ${unknown.join(', ')}; functions: ${routes.filter((r) => r.kind === 'http').map((r) => r.name).join(', ')}`);
+        }
         policy[key as 'routes' | 'models'] = setting as string[];
       }
     }
