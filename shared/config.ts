@@ -358,10 +358,12 @@ export function loadConfig(env: Env = process.env): Config {
     },
     local: {
       modelDir: path.resolve(r.string('LOCAL_MODEL_DIR', defaultModelDir())),
-      // The bundled int8 model quantizes activations per tensor, so texts sharing a batch shift
-      // each other's vectors; on CPU one text per run measured as fast as sorted batches of 32.
-      maxBatchSize: r.int('LOCAL_MAX_BATCH_SIZE', 1, 1, 1024),
-      maxBatchTokens: r.int('LOCAL_MAX_BATCH_TOKENS', 16_384, 512),
+      // The bundled graph quantizes activations per row, so a batch gives every text the vector it
+      // gets alone. On CPU a run pays a fixed cost (many small nodes) that batching shares, while
+      // past a few hundred padded tokens a batch's activations outgrow the cache and each text
+      // costs more than alone: short texts batch up to 32, a 500-token text runs alone.
+      maxBatchSize: r.int('LOCAL_MAX_BATCH_SIZE', 32, 1, 1024),
+      maxBatchTokens: r.int('LOCAL_MAX_BATCH_TOKENS', 256, 1),
       maxQueuedTexts: r.int('LOCAL_MAX_QUEUED_TEXTS', 4096, 1),
       coalesce: r.bool('LOCAL_COALESCE', true),
       threads: r.int('LOCAL_THREADS', 0, 0, 256),

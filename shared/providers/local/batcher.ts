@@ -1,6 +1,7 @@
 // The local model's queue. Callers' texts wait in one queue per caller; a free lane (one per
-// inference worker) takes a bounded window of texts round-robin across callers, packs it into
-// batches (shortest first, within the batch caps) and runs them. So a one-text request is in the
+// inference worker) takes a bounded window of texts round-robin across callers (about one batch
+// per lane, by texts and by tokens), packs it into batches (shortest first, within the batch caps,
+// so a batch holds texts of similar length and pads little) and runs them. So a one-text request is in the
 // next window whatever a big request has queued, and batches can still hold several callers'
 // texts of similar length. The queue is bounded: room is reserved before a caller tokenizes
 // (admit), a request that could never fit is refused (413), one that could fit later is told to
@@ -86,9 +87,11 @@ export interface Batcher {
 
 export function createBatcher(options: BatcherOptions): Batcher {
   const maxLanes = Math.max(1, options.parallelism ?? 1);
-  // A window holds one batch per lane: a newcomer waits for at most this much queued work
-  // (plus the runs in flight) before its first text runs.
+  // A window holds about one batch per lane, counted in texts and in tokens: a newcomer waits for
+  // at most this much queued work (plus the runs in flight) before its first text runs, whether
+  // the queue holds short texts (many per batch) or long ones (few per batch).
   const windowSize = options.maxBatchSize * maxLanes;
+  const windowTokens = options.maxBatchTokens * maxLanes;
   let reserved = 0;
   let queued = 0;
   let inFlight = 0;
@@ -120,12 +123,17 @@ export function createBatcher(options: BatcherOptions): Batcher {
     caller.reject(error);
   }
 
-  /** Round-robin across callers: one text from each in turn, up to the window size. */
+  /** Round-robin across callers: one text from each in turn, up to the window's texts and tokens. */
   function takeWindow(): Job[] {
     const window: Job[] = [];
+    let tokens = 0;
     while (window.length < windowSize && ring.length > 0) {
-      const caller = ring.shift()!;
+      const caller = ring[0]!;
+      const next = caller.queued[0]!.ids.length;
+      if (window.length > 0 && tokens + next > windowTokens) break;
+      ring.shift();
       window.push(caller.queued.shift()!);
+      tokens += next;
       if (caller.queued.length > 0) ring.push(caller);
     }
     queued -= window.length;

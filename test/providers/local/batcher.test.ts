@@ -133,6 +133,34 @@ describe('createBatcher', () => {
     expect((await big)).toHaveLength(200);
   });
 
+  it('bounds a window by tokens too: long texts queued ahead delay a newcomer by about one batch per lane', async () => {
+    const order: number[] = [];
+    const batcher = createBatcher({
+      maxBatchSize: 32, maxBatchTokens: 256, maxQueued: 1000, coalesce: true, parallelism: 2,
+      run: async (sequences) => {
+        order.push(...sequences.map((s) => s[0]!));
+        await new Promise((r) => setTimeout(r, 2));
+        return sequences.map((s) => Float32Array.from([s[0]!]));
+      },
+    });
+    // 64 texts of 200 tokens: one per batch under the 256-token cap. A window of 32 texts would
+    // hold 32 runs; one of 512 tokens holds 2.
+    const big = batcher.submit(Array.from({ length: 64 }, () => seq(200, 1)));
+    await new Promise((r) => setTimeout(r, 5));
+    const small = await batcher.submit([seq(10, 7)]);
+    expect(Array.from(small[0]!)).toEqual([7]);
+    expect(order.indexOf(7)).toBeLessThan(12);
+    expect(await big).toHaveLength(64);
+  });
+
+  it('packs short texts of many callers into batches under the token cap', async () => {
+    const { batches, run } = recordingRun(1);
+    const batcher = createBatcher({ maxBatchSize: 32, maxBatchTokens: 256, maxQueued: 1000, coalesce: true, parallelism: 2, run });
+    const answers = await Promise.all(Array.from({ length: 32 }, (_, i) => batcher.submit([seq(16, i)])));
+    answers.forEach((vectors, i) => expect(Array.from(vectors[0]!)).toEqual([16, i]));
+    expect(batches.map((b) => b.length)).toEqual([16, 16]);
+  });
+
   it('mixes callers round-robin within a window, so one batch can hold several callers\' texts', async () => {
     const { batches, run } = recordingRun(1);
     const batcher = createBatcher({ maxBatchSize: 4, maxBatchTokens: 10_000, maxQueued: 1000, coalesce: true, run });
