@@ -123,6 +123,14 @@ export interface Config {
     /** Where per-shard completion of batch jobs is recorded (survives redelivery to another instance only in firestore). */
     stateStore: BatchStateStoreKind;
     stateCollection: string;
+    /** What a job gets when it names no `output`: shard messages, or one row per (item, model). */
+    output: 'shards' | 'rows';
+    /** Bytes of a gs:// input file per shard (each shard reads its byte range once). */
+    inputShardBytes: number;
+    /** Largest gs:// input file a job may name, checked from its metadata before reading it. */
+    inputMaxBytes: number;
+    /** fake-gcs-server or another local Cloud Storage (STORAGE_EMULATOR_HOST), as http://host:port. */
+    storageEmulatorHost: string | null;
   };
   web: {
     /**
@@ -440,6 +448,10 @@ export function loadConfig(env: Env = process.env): Config {
       // Follows the shared cache store: where the cache is shared, so is the job state.
       stateStore: r.oneOf('BATCH_STATE_STORE', ['memory', 'firestore', 'redis'], r.raw('CACHE_STORE') === 'firestore' ? 'firestore' : r.raw('CACHE_STORE') === 'redis' ? 'redis' : 'memory'),
       stateCollection: r.string('BATCH_STATE_COLLECTION', 'embedding-batch-jobs'),
+      output: r.oneOf('BATCH_OUTPUT', ['shards', 'rows'], 'shards'),
+      inputShardBytes: r.int('BATCH_INPUT_SHARD_BYTES', 256 * 1024, 1024),
+      inputMaxBytes: r.int('BATCH_INPUT_MAX_BYTES', 1024 * 1024 * 1024, 1),
+      storageEmulatorHost: r.optionalString('STORAGE_EMULATOR_HOST'),
     },
     web: {
       routeUrls: parseRouteUrls(r),

@@ -13,6 +13,7 @@ locals {
     publisherModel        = { trigger = "http" }
     projectPublisherModel = { trigger = "http" }
     embedBatch            = { trigger = "pubsub" }
+    jobStatus             = { trigger = "http" }
     # The browser pages and the API reference: deployed only with var.playground.
     playground = { trigger = "http", playground = true }
     openapi    = { trigger = "http", playground = true }

@@ -17,6 +17,9 @@ export interface RootPackage {
  *   relative to its own __dirname, which a bundle does not have (measured: ReferenceError);
  *   google-auth-library stays beside them so clients and callers share one copy;
  * - piscina: starts its workers from its own dist/worker.js, found relative to its own file;
+ * - @google-cloud/storage (imported lazily, for gs:// batch jobs): it brings its own older
+ *   google-auth-library and node-fetch 2, whose optional require('encoding') a bundle turns
+ *   into a hard dependency;
  * - redis (CommonJS, imported lazily): a split chunk of a dynamically imported CommonJS package
  *   exports only `default`, so `const { createClient } = await import('redis')` breaks (measured).
  */
@@ -28,6 +31,7 @@ export const externalPackages = [
   '@google-cloud/firestore',
   'google-gax',
   'google-auth-library',
+  '@google-cloud/storage',
   'redis',
   'piscina',
 ] as const;

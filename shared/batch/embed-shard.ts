@@ -8,14 +8,48 @@ import { embedRequest, type EmbedOutcome } from '../embedding/service.js';
 import { toBase64 } from '../vectors.js';
 import { failedItemIndex, isUnattributed } from './failures.js';
 import type { BatchItem, BatchJob } from './job.js';
-import type { Shard } from './plan.js';
 import type { ItemError, ItemResult, ModelUsed } from './results.js';
 
+/** One item's vector from one model, with what the row format reports beside it. */
+export interface ItemVector {
+  values: Float32Array;
+  tokens: number;
+  truncated: boolean;
+  /** The model that made it: the fallback's when the call fell back. */
+  model: string;
+  fallbackReason: string | null;
+}
+
+export interface ModelVectors {
+  selector: string;
+  /** The model the selector names (the primary's id, also for items that failed). */
+  model: string;
+  vectors: Map<number, ItemVector>;
+}
+
 export interface ShardOutcome {
-  items: ItemResult[];
+  /** The shard's items, in job order. */
+  input: BatchItem[];
+  errors: Map<number, ItemError>;
+  perModel: ModelVectors[];
   models: ModelUsed[];
   /** Tokens the models read, and vectors served from cache, over every model (for the shard's log line). */
   usage?: { tokens: number; cached: number };
+}
+
+/** The shard message's items: vectors keyed by model, or the item's error. */
+export function shardItems(outcome: ShardOutcome, encoding: BatchJob['encoding']): ItemResult[] {
+  const encode = (values: Float32Array) => (encoding === 'base64' ? toBase64(values) : Array.from(values));
+  return outcome.input.map((item): ItemResult => {
+    const error = outcome.errors.get(item.index);
+    if (error) return { id: item.id, error };
+    const vectors: Record<string, number[] | string> = {};
+    for (const { vectors: byIndex } of outcome.perModel) {
+      const vector = byIndex.get(item.index);
+      if (vector) vectors[vector.model] = encode(vector.values);
+    }
+    return { id: item.id, vectors };
+  });
 }
 
 function checkText(item: BatchItem, maxChars: number): GatewayError | undefined {
@@ -38,7 +72,7 @@ const itemError = (error: GatewayError, index: number): ItemError => ({
  * is found, so one bad item never costs its neighbours their vectors.
  */
 async function embedWithModel(gw: Gateway, job: BatchJob, selector: string, items: BatchItem[], errors: Map<number, ItemError>, chunk: number) {
-  const vectors = new Map<number, Float32Array>();
+  const vectors = new Map<number, ItemVector>();
   const usage = { tokens: 0, cached: 0 };
   let outcome: EmbedOutcome | undefined;
   const run = async (batch: RequestItem[]): Promise<void> => {
@@ -48,10 +82,14 @@ async function embedWithModel(gw: Gateway, job: BatchJob, selector: string, item
         longText: 'truncate', model: selector, fallback: job.fallback, encoding: job.encoding,
       };
       try {
-        outcome = await embedRequest(gw, request);
-        outcome.items.forEach((item) => vectors.set(item.index, item.values));
-        usage.tokens += outcome.usage.tokens;
-        usage.cached += outcome.usage.cached;
+        const answer = await embedRequest(gw, request);
+        outcome = answer;
+        const fallbackReason = answer.fallback.used ? (answer.fallback.reason ?? 'unknown') : null;
+        answer.items.forEach((item) => vectors.set(item.index, {
+          values: item.values, tokens: item.tokens, truncated: item.truncated, model: answer.model, fallbackReason,
+        }));
+        usage.tokens += answer.usage.tokens;
+        usage.cached += answer.usage.cached;
         return;
       } catch (error) {
         const index = failedItemIndex(error);
@@ -78,31 +116,23 @@ async function embedWithModel(gw: Gateway, job: BatchJob, selector: string, item
   return { vectors, outcome, usage };
 }
 
-export async function embedShard(gw: Gateway, job: BatchJob, shard: Shard, chunk: number): Promise<ShardOutcome> {
-  const shardItems = job.items.slice(shard.start, shard.end);
-  const errors = new Map<number, ItemError>();
-  for (const item of shardItems) {
+/** `known`: items already refused before embedding (a gs:// line that is not JSON). */
+export async function embedItems(gw: Gateway, job: BatchJob, input: BatchItem[], chunk: number, known?: Map<number, ItemError>): Promise<ShardOutcome> {
+  const errors = new Map<number, ItemError>(known);
+  for (const item of input) {
+    if (errors.has(item.index)) continue;
     const problem = checkText(item, gw.config.limits.maxTextChars);
     if (problem) errors.set(item.index, itemError(problem, item.index));
   }
-  const perModel: { model: string; vectors: Map<number, Float32Array> }[] = [];
+  const perModel: ModelVectors[] = [];
   const models: ModelUsed[] = [];
   const total = { tokens: 0, cached: 0 };
   for (const selector of job.models) {
-    const { vectors, outcome, usage } = await embedWithModel(gw, job, selector, shardItems.filter((item) => !errors.has(item.index)), errors, chunk);
-    if (!outcome) continue;
+    const { vectors, outcome, usage } = await embedWithModel(gw, job, selector, input.filter((item) => !errors.has(item.index)), errors, chunk);
+    perModel.push({ selector, model: outcome?.model ?? gw.resolve(selector, job.fallback).info().model, vectors });
     total.tokens += usage.tokens;
     total.cached += usage.cached;
-    perModel.push({ model: outcome.model, vectors });
-    models.push({ selector, model: outcome.model, provider: outcome.provider, fallback: outcome.fallback });
+    if (outcome) models.push({ selector, model: outcome.model, provider: outcome.provider, fallback: outcome.fallback });
   }
-  const encode = (values: Float32Array) => (job.encoding === 'base64' ? toBase64(values) : Array.from(values));
-  const items = shardItems.map((item): ItemResult => {
-    const error = errors.get(item.index);
-    if (error) return { id: item.id, error };
-    const vectors: Record<string, number[] | string> = {};
-    for (const { model, vectors: byIndex } of perModel) vectors[model] = encode(byIndex.get(item.index)!);
-    return { id: item.id, vectors };
-  });
-  return { items, models, usage: total };
+  return { input, errors, perModel, models, usage: total };
 }

@@ -1,6 +1,6 @@
 // Completion records in Firestore: one document per job, shards as a map, so a redelivery on
 // any instance sees what the others published. The client loads on first use.
-import type { CompletionStore, JobKey, JobStart } from './store.js';
+import type { CompletionStore, JobKey, JobRecord, JobStart, JobTotals } from './store.js';
 
 export interface FirestoreStoreOptions {
   collection: string;
@@ -24,7 +24,7 @@ export function createFirestoreStore(options: FirestoreStoreOptions): Completion
 
   return {
     kind: 'firestore',
-    async begin(key: JobKey): Promise<JobStart> {
+    async begin(key: JobKey, totals?: JobTotals): Promise<JobStart> {
       const firestore = await client();
       const ref = await doc(key.jobId);
       return firestore.runTransaction(async (tx) => {
@@ -36,20 +36,39 @@ export function createFirestoreStore(options: FirestoreStoreOptions): Completion
         const samePlan = data?.plan_hash === key.planHash;
         const attempts = Number(data?.attempts ?? 0) + 1;
         const done: Record<string, number> = samePlan ? (data?.done ?? {}) : {};
+        const now = new Date();
         tx.set(ref, {
           content_hash: key.contentHash,
           plan_hash: key.planHash,
           attempts,
           done,
-          updated_at: new Date(),
+          failed: samePlan ? (data?.failed ?? {}) : {},
+          totals: totals ?? (samePlan ? data?.totals : undefined),
+          gave_up: samePlan ? Boolean(data?.gave_up) : false,
+          created_at: data?.created_at ?? now,
+          updated_at: now,
         });
         return { attempts, done: new Set(Object.keys(done).map(Number)), conflict: false };
       });
     },
-    async markDone(key: JobKey, shard: number, items: number) {
+    async markDone(key: JobKey, shard: number, items: number, failed = 0) {
       const { FieldPath } = await import('@google-cloud/firestore');
       const ref = await doc(key.jobId);
-      await ref.update(new FieldPath('done', String(shard)), items, 'updated_at', new Date());
+      await ref.update(new FieldPath('done', String(shard)), items, new FieldPath('failed', String(shard)), failed, 'updated_at', new Date());
+    },
+    async markGaveUp(key: JobKey) {
+      await (await doc(key.jobId)).update('gave_up', true, 'updated_at', new Date());
+    },
+    async read(jobId: string): Promise<JobRecord | undefined> {
+      const data = (await (await doc(jobId)).get()).data();
+      if (!data) return undefined;
+      const failed = (data.failed ?? {}) as Record<string, number>;
+      const done = new Map(Object.entries((data.done ?? {}) as Record<string, number>).map(([k, items]) => [Number(k), { items, failed: Number(failed[k] ?? 0) }]));
+      const date = (v: unknown) => (v && typeof (v as { toDate?: unknown }).toDate === 'function' ? (v as { toDate(): Date }).toDate() : null);
+      return {
+        jobId, totals: (data.totals as JobTotals | undefined) ?? null, attempts: Number(data.attempts ?? 0), done,
+        gaveUp: Boolean(data.gave_up), createdAt: date(data.created_at), updatedAt: date(data.updated_at),
+      };
     },
     async close() {
       if (db) await (await db).terminate();

@@ -8,9 +8,10 @@ import { deliveryFromEvent, type MessagePublishedData } from './event.js';
 import { salvageJobId } from './job.js';
 import { createPubSubPublisher } from './publisher.js';
 import { processDelivery, type BatchDeps, type DeliveryOutcome } from './run-job.js';
-import { createCompletionStore } from './store.js';
+import { createCompletionStore, type CompletionStore } from './store.js';
 
 let deps: BatchDeps | undefined;
+let store: CompletionStore | undefined;
 const running = new Map<string, Promise<DeliveryOutcome>>();
 
 export function batchDeps(): BatchDeps {
@@ -18,13 +19,21 @@ export function batchDeps(): BatchDeps {
   const gw = gateway();
   const topic = gw.config.batch.resultsTopic;
   if (!topic) throw new GatewayError('internal', 'RESULTS_TOPIC is not set: the batch function has nowhere to publish results');
-  deps = { gateway: gw, config: gw.config, store: createCompletionStore(gw.config), publisher: createPubSubPublisher(topic, gw.config.vertex.project ?? undefined) };
+  deps = { gateway: gw, config: gw.config, store: completionStore(), publisher: createPubSubPublisher(topic, gw.config.vertex.project ?? undefined) };
   return deps;
+}
+
+/** The instance's completion store: the batch function records in it, GET /jobs/{job_id} reads it. */
+export function completionStore(): CompletionStore {
+  if (deps) return deps.store;
+  store ??= createCompletionStore(gateway().config);
+  return store;
 }
 
 /** For tests: forget the instance's dependencies (and its in-memory completion records). */
 export function resetBatchDeps(next?: BatchDeps): void {
   deps = next;
+  if (!next) store = undefined;
 }
 
 function peekJobId(data: Buffer): string | undefined {

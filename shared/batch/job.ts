@@ -23,12 +23,26 @@ export interface BatchJob {
   truncate: boolean;
   dimensions?: number;
   encoding: 'float' | 'base64';
+  /** shards: a message per shard; rows: a message per (item, model), the BigQuery table's rows. */
+  output: 'shards' | 'rows';
+  /** Items are read from this Cloud Storage JSONL file instead of `items` (then empty). */
+  input?: GcsObject;
+  /** Vertex batch prediction's output JSONL is written under this prefix instead of messages. */
+  outputPrefix?: GcsObject;
+}
+
+export interface GcsObject {
+  bucket: string;
+  /** Object name, or the name prefix for an output. */
+  name: string;
 }
 
 // Job ids travel as Pub/Sub attributes and Firestore document ids: keep them short and plain.
-const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/;
+export const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/;
 const MAX_ITEM_ID_CHARS = 512;
-const FIELDS = ['job_id', 'items', 'task', 'models', 'fallback', 'truncate', 'dimensions', 'encoding'] as const;
+const FIELDS = ['job_id', 'items', 'input_uri', 'output', 'output_uri_prefix', 'task', 'models', 'fallback', 'truncate', 'dimensions', 'encoding'] as const;
+// Bucket names: 3-222 characters of lowercase letters, digits, - _ . (Cloud Storage's rule).
+const GS_URI = /^gs:\/\/([a-z0-9][a-z0-9._-]{1,220}[a-z0-9])(?:\/(.*))?$/;
 const ITEM_FIELDS = ['id', 'text', 'title'] as const;
 
 export class JobRejected extends GatewayError {
@@ -69,6 +83,18 @@ function parseModels(body: Json): string[] {
   return [...new Set(models as string[])];
 }
 
+function gsUri(body: Json, field: string, prefix: boolean): GcsObject | undefined {
+  const value = optionalString(body, field);
+  if (value === undefined) return undefined;
+  const match = value.match(GS_URI);
+  const name = match?.[2] ?? '';
+  if (!match || (!prefix && name === '')) {
+    throw invalid(field, `${field} must be gs://<bucket>/${prefix ? '<prefix>' : '<object>.jsonl'}`);
+  }
+  // A prefix names a folder: results go beneath it, so it ends with one slash.
+  return { bucket: match[1]!, name: prefix && name !== '' ? name.replace(/\/*$/, '/') : name };
+}
+
 export function parseJob(data: Buffer | string): BatchJob {
   let body: unknown;
   try {
@@ -92,8 +118,11 @@ function parseBody(body: unknown): BatchJob {
   if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) {
     throw invalid('job_id', 'job_id must be 1-200 characters of letters, digits and . _ : @ -, starting with a letter or digit');
   }
-  const items = body.items;
-  if (!Array.isArray(items) || items.length === 0) throw invalid('items', 'items must be a non-empty array of {"id", "text"}');
+  const input = gsUri(body, 'input_uri', false);
+  const outputPrefix = gsUri(body, 'output_uri_prefix', true);
+  const items = input ? [] : body.items;
+  if (input && body.items !== undefined) throw invalid('items', 'A job takes items or input_uri, not both');
+  if (!Array.isArray(items) || (!input && items.length === 0)) throw invalid('items', 'items must be a non-empty array of {"id", "text"} (or name an input_uri)');
   const { maxItems } = config().batch;
   if (items.length > maxItems) throw tooLarge('items', `At most ${maxItems} items per job; got ${items.length}. Split the job`);
   const seen = new Map<string, number>();
@@ -101,6 +130,9 @@ function parseBody(body: unknown): BatchJob {
   return {
     jobId,
     items: items.map((item, i) => parseItem(item, i, seen)),
+    output: optionalEnum(body, 'output', ['shards', 'rows'] as const, config().batch.output),
+    ...(input ? { input } : {}),
+    ...(outputPrefix ? { outputPrefix } : {}),
     task: optionalEnum(body, 'task', taskTypes, config().defaultTask),
     models: parseModels(body),
     fallback: optionalBool(body, 'fallback', false),

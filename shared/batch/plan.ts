@@ -63,7 +63,7 @@ export function planShards(job: BatchJob, limits: ShardLimits): ShardPlan {
 function contentHash(job: BatchJob): string {
   return sha256(JSON.stringify([
     job.items.map((item) => [item.id, item.text, item.title ?? null]),
-    job.task, job.models, job.fallback, job.truncate, job.dimensions ?? null, job.encoding,
+    job.task, job.models, job.fallback, job.truncate, job.dimensions ?? null, job.encoding, job.output, job.outputPrefix ?? null,
   ]));
 }
 

@@ -7,6 +7,8 @@ import { projectOfTopic } from './store.js';
 export interface ResultPublisher {
   /** Resolves once Pub/Sub has the message; rejects when it could not take it (transient). */
   publish(message: ResultMessage): Promise<void>;
+  /** Many small messages (rows) at once, batched into few requests; resolves when Pub/Sub has all. */
+  publishMany(messages: ResultMessage[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -18,14 +20,16 @@ export class PublishError extends GatewayError {
 
 export function createPubSubPublisher(topicName: string, defaultProject?: string): ResultPublisher {
   type Topic = import('@google-cloud/pubsub').Topic;
-  let topic: Promise<{ topic: Topic; close: () => Promise<void> }> | undefined;
+  let topic: Promise<{ topic: Topic; batched: Topic; close: () => Promise<void> }> | undefined;
   const get = () => {
     topic ??= import('@google-cloud/pubsub').then(({ PubSub }) => {
       const projectId = projectOfTopic(topicName) ?? defaultProject;
       const client = new PubSub(projectId ? { projectId } : {});
       // One message per publish call: shards are megabytes each and are published one at a time.
       const t = client.topic(topicName, { batching: { maxMessages: 1, maxMilliseconds: 0 } });
-      return { topic: t, close: () => client.close() };
+      // Rows are a few KB each: batched, thousands go out in a handful of requests.
+      const batched = client.topic(topicName, { batching: { maxMessages: 1000, maxBytes: 8 * 1024 * 1024, maxMilliseconds: 10 } });
+      return { topic: t, batched, close: () => client.close() };
     });
     return topic;
   };
@@ -33,6 +37,14 @@ export function createPubSubPublisher(topicName: string, defaultProject?: string
     async publish(message) {
       try {
         await (await get()).topic.publishMessage({ data: message.data, attributes: message.attributes });
+      } catch (error) {
+        throw new PublishError(error);
+      }
+    },
+    async publishMany(messages) {
+      try {
+        const { batched } = await get();
+        await Promise.all(messages.map((m) => batched.publishMessage({ data: m.data, attributes: m.attributes })));
       } catch (error) {
         throw new PublishError(error);
       }

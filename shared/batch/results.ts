@@ -28,13 +28,17 @@ export interface ResultMessage {
   attributes: Record<string, string>;
 }
 
-export const resultId = (jobId: string, shard: number | 'error') => `${jobId}#${shard}`;
+export const resultId = (jobId: string, shard: number | string) => `${jobId}#${shard}`;
 
 // Pub/Sub attribute values hold at most 1024 bytes.
 const attr = (value: string) => (Buffer.byteLength(value) <= 1024 ? value : Buffer.from(value).subarray(0, 1024).toString('utf8').replace(/\uFFFD+$/, ''));
 
-export function shardMessage(job: BatchJob, plan: ShardPlan, shard: Shard, items: ItemResult[], models: ModelUsed[]): ResultMessage {
-  const id = resultId(job.jobId, shard.index);
+/**
+ * A shard's results. A gs:// job's shard (a byte range) may hold more items than one message
+ * takes: it goes out in `part`s, ids "<job_id>#<shard>.<part>", cut from its lines alone.
+ */
+export function shardMessage(job: BatchJob, plan: { shards: { length: number } }, shard: Pick<Shard, 'index'>, items: ItemResult[], models: ModelUsed[], part?: { index: number; count: number }): ResultMessage {
+  const id = resultId(job.jobId, part ? `${shard.index}.${part.index}` : shard.index);
   const errors = items.filter((item) => 'error' in item).length;
   const modelIds = [...new Set(models.map((m) => m.model))];
   const body = {
@@ -42,6 +46,7 @@ export function shardMessage(job: BatchJob, plan: ShardPlan, shard: Shard, items
     result_id: id,
     shard: shard.index,
     shards: plan.shards.length,
+    ...(part ? { part: part.index, parts: part.count } : {}),
     models: models.map(({ selector, model, provider, fallback }) => ({ selector, model, provider, fallback })),
     items,
   };
@@ -53,6 +58,7 @@ export function shardMessage(job: BatchJob, plan: ShardPlan, shard: Shard, items
       result_id: id,
       shard: String(shard.index),
       shards: String(plan.shards.length),
+      ...(part ? { part: String(part.index), parts: String(part.count) } : {}),
       items: String(items.length),
       errors: String(errors),
       ...(modelIds.length > 0 ? { model: attr(modelIds.join(',')) } : {}),

@@ -6,12 +6,14 @@ import { GatewayError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 import { log } from '../log.js';
 import { writeShardLine } from '../observability/batch-log.js';
-import { embedShard, type ShardOutcome } from './embed-shard.js';
+import { embedItems, type ShardOutcome } from './embed-shard.js';
 import { describe, isPermanent } from './failures.js';
 import { JobRejected, parseJob, type BatchJob } from './job.js';
-import { planShards, type Shard, type ShardPlan } from './plan.js';
 import type { ResultPublisher } from './publisher.js';
-import { jobErrorMessage, shardMessage, type ItemResult } from './results.js';
+import { jobErrorMessage } from './results.js';
+import { jobErrorRow } from './rows.js';
+import { writeShard, type SinkContext } from './sinks.js';
+import { jobSource, type ShardInput } from './source.js';
 import type { CompletionStore, JobKey } from './store.js';
 
 export interface BatchDeps {
@@ -45,38 +47,53 @@ function modelDimensions(gw: Gateway, job: BatchJob): number[] {
   });
 }
 
-async function publishShard(deps: BatchDeps, job: BatchJob, plan: ShardPlan, key: JobKey, shard: Shard, outcome: ShardOutcome, started: number) {
-  await deps.publisher.publish(shardMessage(job, plan, shard, outcome.items, outcome.models));
-  await deps.store.markDone(key, shard.index, outcome.items.length);
+function sinkContext(deps: BatchDeps, dimensions: number[]): SinkContext {
+  const { shardMaxItems, shardMaxBytes, storageEmulatorHost } = deps.config.batch;
+  return { publisher: deps.publisher, storageEmulatorHost, shardMaxItems, shardMaxBytes, dimensions };
+}
+
+async function publishShard(deps: BatchDeps, ctx: SinkContext, job: BatchJob, key: JobKey, shards: number, shard: number, loaded: ShardInput, outcome: ShardOutcome, started: number) {
+  await writeShard(ctx, job, { shard, shards, outcome, ...(loaded.instances ? { instances: loaded.instances } : {}) });
+  const errors = outcome.input.filter((item) => outcome.errors.has(item.index)).length;
+  await deps.store.markDone(key, shard, outcome.input.length, errors);
   writeShardLine({
-    jobId: job.jobId, shard: shard.index, shards: plan.shards.length, items: outcome.items.length,
-    errors: outcome.items.filter((item) => 'error' in item).length, models: outcome.models,
+    jobId: job.jobId, shard, shards, items: outcome.input.length, errors, models: outcome.models,
     tokens: outcome.usage?.tokens ?? 0, cachedTexts: outcome.usage?.cached ?? 0, latencyMs: Date.now() - started,
   });
 }
 
-function failedShard(job: BatchJob, shard: Shard, error: { type: string; message: string }): ShardOutcome {
-  const items = job.items.slice(shard.start, shard.end).map((item): ItemResult => ({ id: item.id, error: { ...error, field: `items[${item.index}]` } }));
-  return { items, models: [] };
+function failedShard(gw: Gateway, job: BatchJob, loaded: ShardInput, error: { type: string; message: string }): ShardOutcome {
+  const errors = new Map(loaded.input.map((item) => [item.index, { ...error, field: `items[${item.index}]` }]));
+  // Every model the job named gets its error row.
+  const perModel = job.models.map((selector) => ({ selector, model: gw.resolve(selector, job.fallback).info().model, vectors: new Map() }));
+  return { input: loaded.input, errors, perModel, models: [] };
 }
 
 async function runJob(deps: BatchDeps, delivery: Delivery, job: BatchJob): Promise<DeliveryOutcome> {
   const started = Date.now();
   const dimensions = modelDimensions(deps.gateway, job);
-  const plan = planShards(job, { maxItems: deps.config.batch.shardMaxItems, maxBytes: deps.config.batch.shardMaxBytes, dimensions });
-  const key: JobKey = { jobId: job.jobId, contentHash: plan.contentHash, planHash: plan.planHash };
-  const state = await deps.store.begin(key);
+  const source = await jobSource(deps.config, job, dimensions).catch((error) => {
+    // A gs:// input that is missing or too large: redelivery would not change that.
+    throw isPermanent(error) ? new JobRejected(job.jobId, error) : error;
+  });
+  const ctx = sinkContext(deps, dimensions);
+  const key: JobKey = { jobId: job.jobId, contentHash: source.contentHash, planHash: source.planHash };
+  const state = await deps.store.begin(key, { shards: source.shards, items: source.items });
   if (state.conflict) {
     throw new JobRejected(job.jobId, new GatewayError('invalid_request', `job_id ${job.jobId} was already used for a job with other content; use a new job_id`, { field: 'job_id' }));
   }
   const attempts = Math.max(state.attempts, delivery.deliveryAttempt ?? 0);
-  const pending = plan.shards.filter((shard) => !state.done.has(shard.index));
+  const pending = Array.from({ length: source.shards }, (_, k) => k).filter((k) => !state.done.has(k));
   const { maxAttempts } = deps.config.batch;
-  const summary = { jobId: job.jobId, shards: plan.shards.length, skipped: plan.shards.length - pending.length, attempts };
+  const summary = { jobId: job.jobId, shards: source.shards, skipped: source.shards - pending.length, attempts };
 
   const giveUp = async (from: number, reason: { type: string; message: string }) => {
     const error = { type: reason.type, message: `Gave up after ${attempts} deliveries: ${reason.message}` };
-    for (const shard of pending.slice(from)) await publishShard(deps, job, plan, key, shard, failedShard(job, shard, error), Date.now());
+    await deps.store.markGaveUp(key);
+    for (const shard of pending.slice(from)) {
+      const loaded = await source.load(shard);
+      await publishShard(deps, ctx, job, key, source.shards, shard, loaded, failedShard(deps.gateway, job, loaded, error), Date.now());
+    }
     log.error('batch job gave up', { job_id: job.jobId, attempts, shards: pending.length - from, error: reason.type });
     return { status: 'gave_up' as const, ...summary, published: pending.length };
   };
@@ -86,28 +103,30 @@ async function runJob(deps: BatchDeps, delivery: Delivery, job: BatchJob): Promi
   }
 
   const chunk = deps.config.limits.maxInputs;
-  const embed = (shard: Shard) => embedShard(deps.gateway, job, shard, chunk);
-  // Embedding the next shard overlaps publishing this one; the model is the bottleneck.
-  let next = pending[0] ? embed(pending[0]) : undefined;
+  const embed = async (shard: number) => {
+    const loaded = await source.load(shard);
+    return { loaded, outcome: await embedItems(deps.gateway, job, loaded.input, chunk, loaded.errors) };
+  };
+  // Reading and embedding the next shard overlaps publishing this one; the model is the bottleneck.
+  let next = pending[0] !== undefined ? embed(pending[0]) : undefined;
   let shardStarted = Date.now();
   for (let i = 0; i < pending.length; i++) {
     const shard = pending[i]!;
-    let outcome: ShardOutcome;
     try {
-      outcome = await next!;
+      const { loaded, outcome } = await next!;
       const started = shardStarted;
       shardStarted = Date.now();
-      next = pending[i + 1] ? embed(pending[i + 1]!) : undefined;
+      next = pending[i + 1] !== undefined ? embed(pending[i + 1]!) : undefined;
       next?.catch(() => undefined);
-      await publishShard(deps, job, plan, key, shard, outcome, started);
+      await publishShard(deps, ctx, job, key, source.shards, shard, loaded, outcome, started);
     } catch (error) {
       if (isPermanent(error)) throw new JobRejected(job.jobId, error);
-      log.warn('batch job failed; leaving it to redelivery', { job_id: job.jobId, attempts, shard: shard.index, error: describe(error).type });
+      log.warn('batch job failed; leaving it to redelivery', { job_id: job.jobId, attempts, shard, error: describe(error).type });
       if (attempts < maxAttempts) throw error;
       return giveUp(i, describe(error));
     }
   }
-  log.info('batch job done', { job_id: job.jobId, items: job.items.length, ...summary, published: pending.length, ms: Date.now() - started });
+  log.info('batch job done', { job_id: job.jobId, items: source.items ?? undefined, ...summary, published: pending.length, ms: Date.now() - started });
   return { status: 'done', ...summary, published: pending.length };
 }
 
@@ -119,7 +138,9 @@ export async function processDelivery(deps: BatchDeps, delivery: Delivery): Prom
   } catch (error) {
     if (!(error instanceof JobRejected)) throw error;
     // Permanent: tell the subscriber, then ack. A publish failure here throws: redelivery.
-    await deps.publisher.publish(jobErrorMessage(error.jobId, delivery.messageId, error));
+    // A rows deployment's results topic feeds a table: the refusal is a row too.
+    const rows = (job?.output ?? deps.config.batch.output) === 'rows' && !job?.outputPrefix;
+    await deps.publisher.publish(rows ? jobErrorRow(error.jobId, delivery.messageId, error) : jobErrorMessage(error.jobId, delivery.messageId, error));
     log.warn('batch job rejected', { job_id: error.jobId, message_id: delivery.messageId, error: error.type, field: error.field });
     return { status: 'rejected', ...(error.jobId ? { jobId: error.jobId } : {}), error: describe(error) };
   }

@@ -24,12 +24,35 @@ export interface JobKey {
   planHash: string;
 }
 
+/** What a job is made of, recorded at each delivery so the status can say how far it got. */
+export interface JobTotals {
+  shards: number;
+  /** Null when unknown before reading the input (a gs:// job's lines). */
+  items: number | null;
+}
+
 export interface CompletionStore {
   readonly kind: string;
   /** Counts a delivery and returns what earlier deliveries finished. A changed plan forgets them. */
-  begin(key: JobKey): Promise<JobStart>;
+  begin(key: JobKey, totals?: JobTotals): Promise<JobStart>;
   /** Records a shard as published; called after the publish succeeded and before the ack. */
-  markDone(key: JobKey, shard: number, items: number): Promise<void>;
+  markDone(key: JobKey, shard: number, items: number, failed?: number): Promise<void>;
+  /** Records that the job gave up (its unfinished items were published as errors). */
+  markGaveUp(key: JobKey): Promise<void>;
+  /** The job's record as GET /jobs/{job_id} reports it; undefined for a job never delivered here. */
+  read(jobId: string): Promise<JobRecord | undefined>;
+}
+
+/** The raw record every store keeps; status.ts turns it into the answer. */
+export interface JobRecord {
+  jobId: string;
+  totals: JobTotals | null;
+  attempts: number;
+  /** Shard number -> items published in it, and how many of those were errors. */
+  done: Map<number, { items: number; failed: number }>;
+  gaveUp: boolean;
+  createdAt: Date | null;
+  updatedAt: Date | null;
 }
 
 export function createCompletionStore(config: Config): CompletionStore {

@@ -8,8 +8,14 @@ describe('parseJob', () => {
     expect(parseJob(JSON.stringify(good))).toEqual({
       jobId: 'j-1',
       items: [{ index: 0, id: 'a', text: '你好' }, { index: 1, id: 'b', text: 'hello', title: 'T' }],
-      task: 'RETRIEVAL_DOCUMENT', models: ['auto'], fallback: false, truncate: true, encoding: 'float',
+      task: 'RETRIEVAL_DOCUMENT', models: ['auto'], fallback: false, truncate: true, encoding: 'float', output: 'shards',
     });
+  });
+
+  it('reads rows output and a gs:// input and output prefix', () => {
+    const job = parseJob(JSON.stringify({ job_id: 'g-1', input_uri: 'gs://my-bucket/in/items.jsonl', output: 'rows', output_uri_prefix: 'gs://out-bucket/runs' }));
+    expect(job).toMatchObject({ items: [], output: 'rows', input: { bucket: 'my-bucket', name: 'in/items.jsonl' }, outputPrefix: { bucket: 'out-bucket', name: 'runs/' } });
+    expect(parseJob(JSON.stringify({ ...good, output_uri_prefix: 'gs://out-bucket' })).outputPrefix).toEqual({ bucket: 'out-bucket', name: '' });
   });
 
   it('keeps several models, once each, in order', () => {
@@ -32,6 +38,11 @@ describe('parseJob', () => {
     ['an empty model', JSON.stringify({ ...good, models: ['local', ''] }), 'j-1', 'models[1]'],
     ['an unknown task', JSON.stringify({ ...good, task: 'SUMMARIZE' }), 'j-1', 'task'],
     ['fallback not a boolean', JSON.stringify({ ...good, fallback: 'yes' }), 'j-1', 'fallback'],
+    ['an unknown output', JSON.stringify({ ...good, output: 'table' }), 'j-1', 'output'],
+    ['items and an input_uri', JSON.stringify({ ...good, input_uri: 'gs://b-1/x.jsonl' }), 'j-1', 'items'],
+    ['an input_uri that is not gs://', JSON.stringify({ job_id: 'j', input_uri: 'https://example.com/x.jsonl' }), 'j', 'input_uri'],
+    ['an input_uri naming a bucket alone', JSON.stringify({ job_id: 'j', input_uri: 'gs://bucket/' }), 'j', 'input_uri'],
+    ['an output_uri_prefix that is not gs://', JSON.stringify({ ...good, output_uri_prefix: 's3://b/x' }), 'j-1', 'output_uri_prefix'],
   ];
 
   it.each(cases)('refuses %s, naming the field and the job when it can', (_name, data, jobId, field) => {

@@ -46,6 +46,26 @@ describe.each(stores)('%s completion store', (_name, store) => {
   });
 });
 
+describe.each(stores)('%s completion store: the record GET /jobs/{job_id} reads', (_name, store) => {
+  it('reads totals, shards with their failures, deliveries and times; nothing for an unknown job', async () => {
+    const { jobStatus } = await import('../../shared/batch/status.js');
+    const key = { jobId: `status-${Math.random().toString(36).slice(2)}`, contentHash: 'c', planHash: 'p' };
+    expect(await store.read(key.jobId)).toBeUndefined();
+    await store.begin(key, { shards: 3, items: 250 });
+    await store.markDone(key, 0, 100, 2);
+    const running = jobStatus((await store.read(key.jobId))!);
+    expect(running).toMatchObject({ job_id: key.jobId, state: 'running', shards: { total: 3, done: 1 }, items: { total: 250, embedded: 98, failed: 2 }, deliveries: 1 });
+    await store.begin(key, { shards: 3, items: 250 });
+    await store.markDone(key, 1, 100, 0);
+    await store.markGaveUp(key);
+    await store.markDone(key, 2, 50, 50);
+    const failed = jobStatus((await store.read(key.jobId))!);
+    expect(failed).toMatchObject({ state: 'failed', shards: { total: 3, done: 3 }, items: { total: 250, embedded: 198, failed: 52 }, deliveries: 2 });
+    expect(Date.parse(failed.first_update!)).toBe(Date.parse(running.first_update!));
+    expect(Date.parse(failed.last_update!)).toBeGreaterThanOrEqual(Date.parse(running.last_update!));
+  });
+});
+
 describe('BATCH_STATE_STORE', () => {
   it('follows the shared store when unset, and refuses an unknown store by name', async () => {
     const { loadConfig } = await import('../../shared/config.js');

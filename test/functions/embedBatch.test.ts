@@ -176,7 +176,7 @@ describe('embedBatch', () => {
     const publisher = createPubSubPublisher(fx.topicPath('no-such-topic'));
     resetBatchDeps({
       ...batchDeps(),
-      publisher: { publish: (m) => (deliveries++, publisher.publish(m)), close: () => publisher.close() },
+      publisher: { publish: (m) => (deliveries++, publisher.publish(m)), publishMany: (ms) => publisher.publishMany(ms), close: () => publisher.close() },
     });
     await fx.publishJob(topic, job('dead-1', ['结果发不出去']));
     await dlqCollector!.until(() => dlqCollector!.messages.length > 0, 90_000, 'the dead-lettered job');

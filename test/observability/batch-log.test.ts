@@ -26,7 +26,7 @@ describe('batch shard lines', () => {
     });
     try {
       const outcome = await processDelivery(
-        { gateway: gw, config: gw.config, store: createMemoryStore(), publisher: { publish: async (m) => { published.push(m); }, close: async () => {} } },
+        { gateway: gw, config: gw.config, store: createMemoryStore(), publisher: { publish: async (m) => { published.push(m); }, publishMany: async (ms) => { published.push(...ms); }, close: async () => {} } },
         { messageId: 'm-1', data: Buffer.from(JSON.stringify({ job_id: 'log-job-1', items: texts.map((text, i) => ({ id: `i${i}`, text })), models: ['local'] })) },
       );
       expect(outcome.status).toBe('done');

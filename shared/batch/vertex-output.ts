@@ -1,0 +1,51 @@
+// Vertex AI batch prediction's output format for text embeddings, written under a job's
+// output_uri_prefix: one JSONL file per (shard, model), lines of {"instance", "predictions",
+// "status"}. File names follow from the job, shard and model alone, so a redelivered shard
+// rewrites the same object with the same lines: exactly once, by construction.
+import { storageClient } from './gcs.js';
+import type { ShardOutcome } from './embed-shard.js';
+import type { BatchJob, GcsObject } from './job.js';
+
+export interface VertexOutputLine {
+  instance: unknown;
+  predictions: { embeddings: { values: number[]; statistics: { token_count: number; truncated: boolean } }; gateway?: { model: string; fallback: string } }[];
+  /** Empty on success; the error otherwise, as Vertex reports a failed instance. */
+  status: string;
+}
+
+const slug = (model: string) => model.replace(/[^A-Za-z0-9._-]+/g, '-');
+
+/** gs://bucket/<prefix>prediction-<job_id>-<model>/predictions_00001.jsonl, Vertex's layout. */
+export function outputObjectName(prefix: GcsObject, jobId: string, model: string, shard: number): string {
+  return `${prefix.name}prediction-${jobId}-${slug(model)}/predictions_${String(shard + 1).padStart(5, '0')}.jsonl`;
+}
+
+export function vertexLines(outcome: ShardOutcome, modelIndex: number, instances: Map<number, unknown>): VertexOutputLine[] {
+  const m = outcome.perModel[modelIndex]!;
+  return outcome.input.map((item) => {
+    const instance = instances.get(item.index) ?? { content: item.text, ...(item.title !== undefined ? { title: item.title } : {}) };
+    const error = outcome.errors.get(item.index);
+    const vector = error ? undefined : m.vectors.get(item.index);
+    if (!vector) return { instance, predictions: [], status: error ? `${error.type}: ${error.message}` : 'internal: no vector was made' };
+    return {
+      instance,
+      predictions: [{
+        embeddings: { values: Array.from(vector.values), statistics: { token_count: vector.tokens, truncated: vector.truncated } },
+        // A vector from another model than the folder's is never silent.
+        ...(vector.fallbackReason !== null ? { gateway: { model: vector.model, fallback: vector.fallbackReason } } : {}),
+      }],
+      status: '',
+    };
+  });
+}
+
+export async function writeVertexShard(emulatorHost: string | null, job: BatchJob, shard: number, outcome: ShardOutcome, instances: Map<number, unknown>): Promise<void> {
+  const storage = await storageClient(emulatorHost);
+  const prefix = job.outputPrefix!;
+  await Promise.all(outcome.perModel.map(async (m, modelIndex) => {
+    const body = vertexLines(outcome, modelIndex, instances).map((line) => JSON.stringify(line)).join('\n');
+    await storage.bucket(prefix.bucket).file(outputObjectName(prefix, job.jobId, m.model, shard)).save(body.length > 0 ? `${body}\n` : '', {
+      resumable: false, contentType: 'application/jsonl', validation: false,
+    });
+  }));
+}
