@@ -10,6 +10,7 @@ const servicesTests = [
   'test/cache/redis.test.ts',
   'test/functions/embedBatch*.test.ts',
   'test/limits/limiter.test.ts',
+  'test/functions/jobStatus.test.ts',
   // embedBatch's example in the OpenAPI document publishes its result to the emulator.
   'test/openapi/document.test.ts',
   'test/scripts/batch-cli.test.ts',
