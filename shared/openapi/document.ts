@@ -201,9 +201,10 @@ const operations: Operation[] = [
     fn: 'jobStatus', method: 'get', path: '/jobs/{job_id}', tag: 'Batch',
     summary: 'Batch job status',
     description: 'State (`running`, `done`, `failed`), shards and items done, deliveries, first and last update, from the completion store.',
-    parameters: [{ name: 'job_id', in: 'path', description: 'The job\'s id.', example: 'index-2024-06-01-0001' }],
+    // The embedBatch example's job: the dev server has run it by the time this one is sent.
+    parameters: [{ name: 'job_id', in: 'path', description: 'The job\'s id.', example: 'openapi-example-1' }],
     ok: { status: 200, description: 'The job\'s status.', schema: 'JobStatus' },
-    errors: { shape: 'Error', statuses: [401, 403, 404, 405, 500] },
+    errors: { shape: 'Error', statuses: [400, 401, 403, 404, 405, 500] },
   },
   {
     fn: 'embedBatch', method: 'post', path: '/projects/{project}/topics/{topic}', tag: 'Batch',

@@ -233,8 +233,13 @@ export const schemas: Record<string, Schema> = {
   }, ['job_id', 'items']),
   JobStatus: obj({
     job_id: str('The job.'),
-    state: { type: 'string', enum: ['running', 'done', 'failed'] },
-  }, ['job_id', 'state'], { additionalProperties: true }),
+    state: { type: 'string', enum: ['running', 'done', 'failed'], description: 'running: shards left to publish; done: all published; failed: gave up after BATCH_MAX_ATTEMPTS deliveries (the rest published as errors).' },
+    shards: obj({ total: { type: ['integer', 'null'] }, done: { type: 'integer' } }, ['total', 'done']),
+    items: obj({ total: { type: ['integer', 'null'], description: 'Null for a gs:// job until every shard is read.' }, embedded: { type: 'integer' }, failed: { type: 'integer' } }, ['total', 'embedded', 'failed']),
+    deliveries: { type: 'integer', description: 'Deliveries of the job message counted so far.' },
+    first_update: { type: ['string', 'null'], format: 'date-time' },
+    last_update: { type: ['string', 'null'], format: 'date-time' },
+  }, ['job_id', 'state', 'shards', 'items', 'deliveries', 'first_update', 'last_update']),
 
   // ---- GET /healthz
   Health: obj({
