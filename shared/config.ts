@@ -89,6 +89,12 @@ export interface Config {
   };
   chunking: {
     overlapTokens: number;
+    /** Chunks one request may make (/chunk, or all inputs' chunks under long_text). */
+    maxChunks: number;
+    /** overlap_tokens may be at most this percent of max_tokens: bounds the answer to about twice the text. */
+    maxOverlapPercent: number;
+    /** Bytes the token-count memo of the chunker may hold. */
+    memoBytes: number;
   };
   auth: {
     modes: AuthMode[];
@@ -414,6 +420,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     chunking: {
       overlapTokens: r.int('CHUNK_OVERLAP_TOKENS', 0, 0),
+      maxChunks: r.int('CHUNK_MAX_CHUNKS', 10_000, 1),
+      maxOverlapPercent: r.int('CHUNK_MAX_OVERLAP_PERCENT', 50, 0, 99),
+      memoBytes: r.int('CHUNK_MEMO_BYTES', 16 * 1024 * 1024, 0),
     },
     auth: {
       modes: modes as AuthMode[],

@@ -1,14 +1,22 @@
 // POST /chunk: token-bounded chunks of a text, with offsets, in the bundled model's tokens.
 import { http } from '@google-cloud/functions-framework';
-import { chunkerFor } from '../../shared/chunking/index.js';
+import { chunkerFor, TooManyChunksError } from '../../shared/chunking/index.js';
 import { parseChunkRequest } from '../../shared/chunking/request.js';
+import { tooLarge } from '../../shared/errors.js';
 import { gateway } from '../../shared/gateway.js';
 import { httpRoute } from '../../shared/http/route.js';
 
-http('chunk', httpRoute({ name: 'chunk', methods: ['POST'], jsonBody: true }, async (req, res) => {
+http('chunk', httpRoute({ name: 'chunk', methods: ['POST'], jsonBody: true }, async (req, res, ctx) => {
   const gw = gateway();
-  const chunker = await chunkerFor(gw.config.local.modelDir);
+  const chunker = await chunkerFor(gw.config.local.modelDir, gw.config.chunking.memoBytes);
   const request = parseChunkRequest(req.body, gw.local.info().maxTokens - chunker.counter.specialTokens);
-  const chunks = chunker.chunk(request.text, { maxTokens: request.maxTokens, overlapTokens: request.overlapTokens });
+  const { maxChunks } = gw.config.chunking;
+  let chunks;
+  try {
+    chunks = await chunker.chunkAsync(request.text, { maxTokens: request.maxTokens, overlapTokens: request.overlapTokens, maxChunks }, { signal: ctx.signal });
+  } catch (error) {
+    if (!(error instanceof TooManyChunksError)) throw error;
+    throw tooLarge('max_tokens', `The text makes more than ${maxChunks} chunks of max_tokens ${request.maxTokens} (CHUNK_MAX_CHUNKS); raise max_tokens or send a shorter text`);
+  }
   res.json({ model: chunker.model, max_tokens: request.maxTokens, overlap_tokens: request.overlapTokens, chunks });
 }));

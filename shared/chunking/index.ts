@@ -4,9 +4,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readModelFolder } from '../model/folder.js';
 import { loadTokenizer } from '../providers/local/runtime.js';
-import { chunkText, type Chunk, type ChunkOptions } from './chunker.js';
+import { chunkText, chunkTextAsync, type Chunk, type ChunkOptions, type Yielding } from './chunker.js';
 import { createTokenCounter, type PieceTokenizer, type TokenCounter } from './counter.js';
+import { wordPieceCounter } from './wordpiece.js';
 
+export { TooManyChunksError } from './chunker.js';
 export type { Chunk, ChunkOptions } from './chunker.js';
 
 export interface Chunker {
@@ -16,6 +18,8 @@ export interface Chunker {
   /** Tokens the bundled model's retrieval-query instruction adds in front of a query. */
   queryInstructionTokens: number;
   chunk(text: string, options: ChunkOptions): Chunk[];
+  /** chunk, letting the event loop run every few milliseconds: what request handlers use. */
+  chunkAsync(text: string, options: ChunkOptions, yielding?: Yielding): Promise<Chunk[]>;
 }
 
 const loaded = new Map<string, Promise<Chunker>>();
@@ -26,24 +30,41 @@ const loaded = new Map<string, Promise<Chunker>>();
  * reading a long text only up to its limit rely on.
  */
 export function isPieceWiseTokenizer(dir: string): boolean {
-  const spec = JSON.parse(readFileSync(path.join(dir, 'tokenizer.json'), 'utf8'));
+  return isPieceWiseSpec(readTokenizerSpec(dir));
+}
+
+function readTokenizerSpec(dir: string): any {
+  return JSON.parse(readFileSync(path.join(dir, 'tokenizer.json'), 'utf8'));
+}
+
+function isPieceWiseSpec(spec: any): boolean {
   return spec.normalizer?.type === 'BertNormalizer' && spec.normalizer.clean_text !== false
     && spec.normalizer.handle_chinese_chars !== false && spec.pre_tokenizer?.type === 'BertPreTokenizer' && spec.model?.type === 'WordPiece';
 }
 
-function assertBertTokenizer(dir: string): void {
-  if (!isPieceWiseTokenizer(dir)) throw new Error(`LOCAL_MODEL_DIR: chunking needs a BERT WordPiece tokenizer; ${dir}/tokenizer.json is another kind`);
+function assertBertTokenizer(dir: string, spec: any): void {
+  if (!isPieceWiseSpec(spec)) throw new Error(`LOCAL_MODEL_DIR: chunking needs a BERT WordPiece tokenizer; ${dir}/tokenizer.json is another kind`);
 }
 
-export function chunkerFor(modelDir: string): Promise<Chunker> {
+export function chunkerFor(modelDir: string, memoBytes?: number): Promise<Chunker> {
   let chunker = loaded.get(modelDir);
   if (!chunker) {
     chunker = (async () => {
       const folder = readModelFolder(modelDir);
-      assertBertTokenizer(folder.dir);
-      const counter = createTokenCounter((await loadTokenizer(folder)) as unknown as PieceTokenizer);
+      const spec = readTokenizerSpec(folder.dir);
+      assertBertTokenizer(folder.dir, spec);
+      const counter = createTokenCounter((await loadTokenizer(folder)) as unknown as PieceTokenizer, {
+        memoBytes: memoBytes ?? 16 * 1024 * 1024,
+        fastCount: wordPieceCounter(spec),
+      });
       const queryInstructionTokens = folder.queryInstruction ? counter.count(folder.queryInstruction) : 0;
-      return { model: folder.model, counter, queryInstructionTokens, chunk: (text: string, options: ChunkOptions) => chunkText(text, options, counter) };
+      return {
+        model: folder.model,
+        counter,
+        queryInstructionTokens,
+        chunk: (text: string, options: ChunkOptions) => chunkText(text, options, counter),
+        chunkAsync: (text: string, options: ChunkOptions, yielding?: Yielding) => chunkTextAsync(text, options, counter, yielding),
+      };
     })();
     chunker.catch(() => loaded.delete(modelDir));
     loaded.set(modelDir, chunker);

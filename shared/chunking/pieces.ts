@@ -9,7 +9,10 @@ export const WORD = 1;
 export const SINGLE = 2;
 
 let bmp: Uint8Array | undefined;
+// Classes of astral code points met so far; bounded (a text of every emoji and rare CJK
+// extension character would otherwise grow it to a million entries).
 const astral = new Map<number, number>();
+const MAX_ASTRAL = 4096;
 
 const PUNCTUATION = /^[\p{P}\u0021-\u002F\u003A-\u0040\u005B-\u0060\u007B-\u007E]$/u;
 // clean_text drops these before whitespace is looked at, so they never separate words.
@@ -61,8 +64,12 @@ export function splitPieces(text: string): Pieces {
       if (low >= 0xdc00 && low <= 0xdfff) {
         const codePoint = (unit - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
         width = 2;
-        kind = astral.get(codePoint) ?? classify(codePoint);
-        astral.set(codePoint, kind);
+        kind = astral.get(codePoint) ?? -1;
+        if (kind < 0) {
+          kind = classify(codePoint);
+          if (astral.size >= MAX_ASTRAL) astral.clear();
+          astral.set(codePoint, kind);
+        }
       } else {
         kind = WORD;
       }

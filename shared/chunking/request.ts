@@ -23,6 +23,19 @@ export function parseChunkRequest(body: Json, defaultMaxTokens: number): ChunkRe
   if (explicitOverlap !== undefined && explicitOverlap >= maxTokens) {
     throw invalid('overlap_tokens', `overlap_tokens (${explicitOverlap}) must be smaller than max_tokens (${maxTokens})`);
   }
-  const overlapTokens = explicitOverlap ?? Math.min(config().chunking.overlapTokens, maxTokens - 1);
+  const { maxOverlapPercent } = config().chunking;
+  const maxOverlap = maxOverlapFor(maxTokens, maxOverlapPercent);
+  if (explicitOverlap !== undefined && explicitOverlap > maxOverlap) {
+    // Each chunk repeats up to overlap_tokens of the last: near max_tokens, the answer would be
+    // hundreds of times the text (510/509 on 190k characters made 288 MB).
+    throw invalid('overlap_tokens',
+      `overlap_tokens (${explicitOverlap}) may be at most ${maxOverlapPercent}% of max_tokens (${maxTokens}): ${maxOverlap} (CHUNK_MAX_OVERLAP_PERCENT)`);
+  }
+  const overlapTokens = explicitOverlap ?? Math.min(config().chunking.overlapTokens, maxOverlap);
   return { text, maxTokens, overlapTokens };
+}
+
+/** The largest overlap allowed for a chunk size: a share of it, and always below it. */
+export function maxOverlapFor(maxTokens: number, percent: number): number {
+  return Math.min(maxTokens - 1, Math.floor((maxTokens * percent) / 100));
 }

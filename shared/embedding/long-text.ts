@@ -1,6 +1,8 @@
 // long_text "chunk" and "pool": a text becomes token-bounded chunks sized to the active model,
 // each embedded (and cached) on its own; "pool" folds them back into one vector.
-import { chunkerFor, type Chunk } from '../chunking/index.js';
+import { chunkerFor, TooManyChunksError, type Chunk } from '../chunking/index.js';
+import { maxOverlapFor } from '../chunking/request.js';
+import { tooLarge } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 import type { ModelInfo } from '../providers/types.js';
 import type { TaskType } from '../config.js';
@@ -11,17 +13,33 @@ export interface ItemChunks {
   chunks: Chunk[];
 }
 
-/** Chunks for every item, each small enough for the model with its special tokens (and query instruction). */
-export async function chunkItems(gw: Gateway, items: RequestItem[], info: ModelInfo, task: TaskType): Promise<ItemChunks[]> {
-  const chunker = await chunkerFor(gw.config.local.modelDir);
+/**
+ * Chunks for every item, each small enough for the model with its special tokens (and query
+ * instruction); at most CHUNK_MAX_CHUNKS in all, or a 413. The event loop gets turns meanwhile.
+ */
+export async function chunkItems(gw: Gateway, items: RequestItem[], info: ModelInfo, task: TaskType, signal?: AbortSignal): Promise<ItemChunks[]> {
+  const { maxChunks, overlapTokens: configuredOverlap, maxOverlapPercent, memoBytes } = gw.config.chunking;
+  const chunker = await chunkerFor(gw.config.local.modelDir, memoBytes);
   const reserved = chunker.counter.specialTokens + (task === 'RETRIEVAL_QUERY' ? chunker.queryInstructionTokens : 0);
   const maxTokens = Math.max(1, info.maxTokens - reserved);
-  const overlapTokens = Math.min(gw.config.chunking.overlapTokens, maxTokens - 1);
-  return items.map((item) => {
-    const chunks = chunker.chunk(item.text, { maxTokens, overlapTokens });
+  const overlapTokens = Math.min(configuredOverlap, maxOverlapFor(maxTokens, maxOverlapPercent));
+  const out: ItemChunks[] = [];
+  let total = 0;
+  for (const item of items) {
+    let chunks: Chunk[];
+    try {
+      chunks = await chunker.chunkAsync(item.text, { maxTokens, overlapTokens, maxChunks: maxChunks - total }, { signal });
+    } catch (error) {
+      if (!(error instanceof TooManyChunksError)) throw error;
+      throw tooLarge('inputs', `The inputs make more than ${maxChunks} chunks (CHUNK_MAX_CHUNKS); send fewer or shorter texts, or long_text: "truncate"`);
+    }
     // A text of only characters the tokenizer drops still gets one (empty) vector, as truncate would.
-    return { item, chunks: chunks.length > 0 ? chunks : [{ index: 0, text: item.text, start: 0, end: item.text.length, tokens: 0 }] };
-  });
+    if (chunks.length === 0) chunks = [{ index: 0, text: item.text, start: 0, end: item.text.length, tokens: 0 }];
+    total += chunks.length;
+    if (total > maxChunks) throw tooLarge('inputs', `The inputs make more than ${maxChunks} chunks (CHUNK_MAX_CHUNKS); send fewer or shorter texts, or long_text: "truncate"`);
+    out.push({ item, chunks });
+  }
+  return out;
 }
 
 /** The token-weighted mean of chunk vectors, L2-normalised. */

@@ -67,7 +67,7 @@ async function embed(gw: Gateway, request: EmbedRequest, ctx: CallContext): Prom
     return outcome(result, items, request, info.dimensions);
   }
 
-  const chunked = await chunkItems(gw, request.items, info, request.task);
+  const chunked = await chunkItems(gw, request.items, info, request.task, ctx.signal);
   const owners = chunked.flatMap(({ item, chunks }) => chunks.map((chunk) => ({ item, chunk })));
   const units = owners.map(({ item, chunk }) => ({ text: chunk.text, ...(item.title !== undefined ? { title: item.title } : {}), ...(item.task !== undefined ? { task: item.task } : {}) }));
   const result = await embedUnits(gw, provider, units, options, { fieldOf: (i) => fieldOf(owners[i]!.item) });
