@@ -21,8 +21,8 @@ beforeAll(async () => {
 describe('wordPieceCounter', () => {
   it('counts plain ASCII words exactly as the bundled tokenizer does', () => {
     const word = fc.stringMatching(/^[A-Za-z0-9]{1,120}$/);
-    fc.assert(fc.property(word, (w) => fast(w) === encode(w)), { numRuns: 3000 });
-    for (const w of randomWords(2000, 99, 4).split(' ')) expect(fast(w)).toBe(encode(w));
+    fc.assert(fc.property(word, (w) => fast(w) === encode(w)), { numRuns: 500 });
+    for (const w of randomWords(300, 99, 4).split(' ')) expect(fast(w)).toBe(encode(w));
     for (const w of ['internationalization', 'Hello', 'GPT4', 'a'.repeat(100), 'a'.repeat(101), '2024']) expect(fast(w)).toBe(encode(w));
   });
 
