@@ -193,7 +193,7 @@ resource "google_cloudfunctions2_function" "function" {
     ingress_settings                 = each.value.trigger == "http" ? var.ingress_settings : var.batch_ingress_settings
     all_traffic_on_latest_revision   = true
     service_account_email            = each.value.trigger == "http" ? google_service_account.http.email : google_service_account.batch.email
-    environment_variables            = merge(local.common_environment, try(each.value.playground, false) ? local.page_environment : {}, local.operations_environment, var.environment)
+    environment_variables            = merge(local.common_environment, try(each.value.playground, false) ? local.page_environment : {}, local.operations_environment, local.batch_outputs_environment, var.environment)
     vpc_connector                    = var.cache_store == "redis" ? google_vpc_access_connector.cache[0].id : null
     vpc_connector_egress_settings    = var.cache_store == "redis" ? "PRIVATE_RANGES_ONLY" : null
 
