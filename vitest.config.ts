@@ -4,6 +4,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // their project starts them (test/setup/services.ts), so `vitest run test/chunking` starts
 // nothing. A new test that talks to an emulator or redis belongs here.
 const servicesTests = [
+  'test/batch/push-envelope.test.ts',
   'test/batch/store.test.ts',
   'test/build/bundles.test.ts',
   'test/cache/firestore.test.ts',

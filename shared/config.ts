@@ -102,6 +102,10 @@ export interface Config {
     apiKeys: { name: string; sha256: string }[];
     idTokenAudience: string | null;
     allowedPrincipals: string[];
+    /** How long Google's certificates are reused while they cannot be refetched. */
+    certsMaxStaleMs: number;
+    /** After a failed certificate fetch, how long before the next attempt (and the retry-after sent). */
+    certsRetryMs: number;
     corsOrigins: string[];
   };
   rateLimits: {
@@ -430,6 +434,8 @@ export function loadConfig(env: Env = process.env): Config {
       apiKeys,
       idTokenAudience,
       allowedPrincipals,
+      certsMaxStaleMs: r.int('ID_TOKEN_CERTS_MAX_STALE_SECONDS', 24 * 3600, 0) * 1000,
+      certsRetryMs: r.int('ID_TOKEN_CERTS_RETRY_SECONDS', 5, 1, 3600) * 1000,
       corsOrigins: r.list('CORS_ORIGINS'),
     },
     rateLimits: {

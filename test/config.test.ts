@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../shared/config.js';
+import { bodyLimit, ConfigError, loadConfig } from '../shared/config.js';
 
 describe('loadConfig', () => {
   it('runs on the bundled model alone when no project is configured', () => {
@@ -20,6 +20,9 @@ describe('loadConfig', () => {
     ['AUTH_MODE', 'password'],
     ['ROUTE_URLS', 'embed=https://x'],
     ['ROUTE_URLS', '{"embed": "ftp://host/embed"}'],
+    ['MAX_BODY_BYTES_BY_ROUTE', 'chunk'],
+    ['MAX_BODY_BYTES_BY_ROUTE', 'nosuchfunction=2048'],
+    ['MAX_BODY_BYTES_BY_ROUTE', 'chunk=10'],
   ])('stops on a bad %s, naming it', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}:`));
@@ -34,5 +37,10 @@ describe('loadConfig', () => {
   it('refuses to serve without auth in production unless told to', () => {
     expect(() => loadConfig({ GATEWAY_ENV: 'production' })).toThrow(/AUTH_MODE/);
     expect(loadConfig({ GATEWAY_ENV: 'production', ALLOW_UNAUTHENTICATED: 'true' }).auth.modes).toEqual([]);
+  });
+
+  it('gives each function its body limit: its own entry, else MAX_BODY_BYTES', () => {
+    const config = loadConfig({ MAX_BODY_BYTES: '2048', MAX_BODY_BYTES_BY_ROUTE: 'chunk=4096' });
+    expect([bodyLimit(config, 'chunk'), bodyLimit(config, 'embed'), bodyLimit(config, 'embedBatch')]).toEqual([4096, 2048, 16 * 1024 * 1024]);
   });
 });

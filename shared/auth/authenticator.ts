@@ -3,10 +3,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from '../config.js';
 import { GatewayError } from '../errors.js';
-import { log } from '../log.js';
+import { log, logThrottled } from '../log.js';
 import { createApiKeyVerifier, type ApiKeyVerifier } from './api-keys.js';
 import { readCredentials, looksLikeJwt } from './credentials.js';
-import { createIdTokenVerifier, googleCertificates, type CertificateSource, type IdTokenVerifier } from './id-token.js';
+import { cachedCertificates, CertificatesUnavailable, createIdTokenVerifier, googleCertificates, type CertificateSource, type IdTokenVerifier } from './id-token.js';
 import type { Principal } from './principal.js';
 
 export interface Authenticator {
@@ -30,7 +30,7 @@ export function createAuthenticator(auth: Config['auth'], deps: AuthenticatorDep
     ? createIdTokenVerifier({
       audience: auth.idTokenAudience!,
       allowedPrincipals: auth.allowedPrincipals,
-      certificates: deps.certificates ?? googleCertificates(),
+      certificates: cachedCertificates(deps.certificates ?? googleCertificates(), { maxStaleMs: auth.certsMaxStaleMs, retryMs: auth.certsRetryMs }),
     })
     : null;
 
@@ -50,8 +50,12 @@ export function createAuthenticator(auth: Config['auth'], deps: AuthenticatorDep
       }
       if (bearerIsToken) {
         const result = await idTokens!.verify(bearer!).catch((error: unknown) => {
-          log.error('auth could not fetch Google certificates', { error: error instanceof Error ? error.message : String(error) });
-          throw new GatewayError('upstream', 'Credentials cannot be checked right now; retry later', { retryAfterSeconds: 5 });
+          // An outage, not the caller's fault: logged once a minute, not per request.
+          logThrottled('auth-certificates', 60_000, () => log.error('auth could not fetch Google certificates; ID tokens get 503 until it can', {
+            error: error instanceof Error ? error.message : String(error),
+          }));
+          const retryAfterSeconds = error instanceof CertificatesUnavailable ? Math.max(1, error.retryAfterSeconds) : 5;
+          throw new GatewayError('upstream', 'Credentials cannot be checked right now; retry later', { retryAfterSeconds });
         });
         if (result.ok) return { kind: 'google', name: result.name };
         log.info('auth refused', { reason: `id_token_${result.reason}` });

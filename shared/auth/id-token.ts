@@ -2,6 +2,7 @@
 // checked by google-auth-library; then the identity must be on the allow list. The certificate
 // source is passed in so tests sign their own tokens and nothing reaches the network.
 import type { Certificates } from 'google-auth-library';
+import { log, logThrottled } from '../log.js';
 
 export type CertificateSource = () => Promise<Certificates>;
 
@@ -21,6 +22,67 @@ export function googleCertificates(): CertificateSource {
   return async () => {
     client ??= import('google-auth-library').then(({ OAuth2Client }) => new OAuth2Client());
     return (await (await client).getFederatedSignonCertsAsync()).certs;
+  };
+}
+
+/** No certificates at all: the identity provider is unreachable and nothing was ever fetched. */
+export class CertificatesUnavailable extends Error {
+  constructor(readonly retryAfterSeconds: number, cause: unknown) {
+    super(`Google certificates cannot be fetched: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'CertificatesUnavailable';
+  }
+}
+
+export interface CertificateCacheOptions {
+  /** How long the last certificates fetched are still used while fetching fails. */
+  maxStaleMs?: number;
+  /** After a failed fetch, how long requests do not try again (and the retry-after they get). */
+  retryMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Keeps the last certificates fetched and reuses them while the source fails (Google publishes
+ * each key well before signing with it and keeps it for days after), so an identity provider
+ * outage does not refuse tokens that verified a minute ago. Concurrent callers share one fetch,
+ * and after a failure nobody fetches again for `retryMs`: an outage costs one attempt per
+ * interval, not one per request. With nothing fetched yet, it throws CertificatesUnavailable.
+ */
+export function cachedCertificates(source: CertificateSource, options: CertificateCacheOptions = {}): CertificateSource {
+  const maxStaleMs = options.maxStaleMs ?? 24 * 3600_000;
+  const retryMs = options.retryMs ?? 5_000;
+  const now = options.now ?? Date.now;
+  let good: { certs: Certificates; at: number } | undefined;
+  let failure: { error: unknown; at: number } | undefined;
+  let inFlight: Promise<Certificates> | undefined;
+  const usable = () => (good && now() - good.at <= maxStaleMs ? good.certs : undefined);
+  return async () => {
+    if (failure && now() - failure.at < retryMs) {
+      const certs = usable();
+      if (certs) return certs;
+      throw new CertificatesUnavailable(Math.ceil((retryMs - (now() - failure.at)) / 1000), failure.error);
+    }
+    inFlight ??= source().then(
+      (certs) => {
+        good = { certs, at: now() };
+        failure = undefined;
+        return certs;
+      },
+      (error: unknown) => {
+        failure = { error, at: now() };
+        const certs = usable();
+        if (certs) {
+          logThrottled('auth-certificates-stale', 60_000, () => log.warn('auth could not refresh Google certificates; using the last ones fetched', {
+            error: error instanceof Error ? error.message : String(error), age_s: Math.round((now() - good!.at) / 1000),
+          }));
+          return certs;
+        }
+        throw new CertificatesUnavailable(Math.ceil(retryMs / 1000), error);
+      },
+    ).finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
   };
 }
 

@@ -28,6 +28,8 @@ export interface Delivery {
   data: Buffer;
   /** Pub/Sub's count when the envelope carries it (dead-letter policy set); else the store counts. */
   deliveryAttempt?: number;
+  /** Why the message's data could not be decoded, when it could not: a permanent job error. */
+  undecodable?: string;
 }
 
 export type DeliveryOutcome =
@@ -133,6 +135,7 @@ async function runJob(deps: BatchDeps, delivery: Delivery, job: BatchJob): Promi
 export async function processDelivery(deps: BatchDeps, delivery: Delivery): Promise<DeliveryOutcome> {
   let job: BatchJob | undefined;
   try {
+    if (delivery.undecodable) throw new JobRejected(undefined, new GatewayError('invalid_request', `The job message cannot be read: ${delivery.undecodable}`, { field: 'message.data' }));
     job = parseJob(delivery.data);
     return await runJob(deps, delivery, job);
   } catch (error) {
