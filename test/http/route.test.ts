@@ -39,11 +39,12 @@ describe('methods', () => {
 
   it('every route answers a method it does not take with 405 and Allow', async () => {
     const expectations: [string, string, string][] = [];
-    // Pages, the API document and health are read with GET; everything else takes a body.
-    const reads = new Set(['health', 'playground', 'openapi', 'docs']);
+    // These take a body (POST); every other route is read with GET (pages, model lookups, health).
+    const writes = new Set(['embed', 'chunk', 'similarity', 'openaiEmbeddings', 'vertexPredict', 'embedBatch']);
     for (const route of routes) {
-      const allow = reads.has(route.name) ? 'GET, HEAD' : 'POST';
-      const refused = reads.has(route.name) ? ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] : ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+      const read = !writes.has(route.name);
+      const allow = read ? 'GET, HEAD' : 'POST';
+      const refused = read ? ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] : ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
       for (const method of refused) expectations.push([pathOf(route.name), method, allow]);
     }
     for (const [path, method, allow] of expectations) {
