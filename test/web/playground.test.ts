@@ -142,8 +142,9 @@ describe('playground page', () => {
     page.on('request', listener);
     await page.fill('#api-key', 'test-key-123');
     await page.selectOption('#model', 'local');
+    const answered = page.waitForResponse((r) => r.url().endsWith('/similarity'));
     await page.click('#rank');
-    await page.waitForResponse((r) => r.url().endsWith('/similarity'));
+    await answered;
     page.off('request', listener);
     expect(seen).toEqual(['test-key-123']);
     const stored = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie]));
