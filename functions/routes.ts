@@ -27,6 +27,7 @@ export const routes: RouteEntry[] = [
   { name: 'openaiModel', dir: 'openaiModel', kind: 'http', path: '/v1/models/{model}', usesLocalModel: true },
   { name: 'publisherModel', dir: 'publisherModel', kind: 'http', path: '/v1/publishers/google/models/{model}', usesLocalModel: true },
   { name: 'projectPublisherModel', dir: 'projectPublisherModel', kind: 'http', path: '/v1/projects/{project}/locations/{location}/publishers/google/models/{model}', usesLocalModel: true },
+  { name: 'vertexEmbedContent', dir: 'vertexEmbedContent', kind: 'http', path: '/v1/projects/{project}/locations/{location}/publishers/google/models/{model}:embedContent', usesLocalModel: true },
   { name: 'embedBatch', dir: 'embedBatch', kind: 'event', path: '/projects/{project}/topics/{topic}', usesLocalModel: true },
   { name: 'jobStatus', dir: 'jobStatus', kind: 'http', path: '/jobs/{job_id}', usesLocalModel: false },
 ];

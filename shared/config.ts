@@ -289,8 +289,14 @@ export function bodyLimit(settings: Config, route: string): number {
 function parseModelLimits(r: Reader): Record<string, Partial<VertexModelLimits>> {
   const raw = r.raw('VERTEX_MODEL_LIMITS');
   const defaults: Record<string, Partial<VertexModelLimits>> = {
-    // Documented at 1 and later at 250 instances per call; 100 is what a public test saw work.
-    'gemini-embedding-001': { maxInstancesPerCall: 100 },
+    // "Note that gemini-embedding-001 supports one instance per request." Google Cloud, Get text
+    // embeddings, https://cloud.google.com/vertex-ai/generative-ai/docs/embeddings/get-text-embeddings
+    // (Supported models). Its 2,048 tokens per text and the 20,000 per call are the defaults below.
+    'gemini-embedding-001': { maxInstancesPerCall: 1 },
+    // "Maximum sequence length: 8,192 tokens"; served by embedContent, one content per call.
+    // Google Cloud, Gemini Embedding 2, https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/gemini/embedding-2
+    'gemini-embedding-2-preview': { maxInstancesPerCall: 1, maxTokensPerText: 8192, maxTokensPerCall: 8192 },
+    'gemini-embedding-2': { maxInstancesPerCall: 1, maxTokensPerText: 8192, maxTokensPerCall: 8192 },
   };
   if (raw === undefined) return defaults;
   let parsed: unknown;
@@ -399,6 +405,10 @@ export function loadConfig(env: Env = process.env): Config {
       transport: r.oneOf('VERTEX_TRANSPORT', ['grpc', 'rest'], 'rest'),
       insecure: r.bool('VERTEX_INSECURE', false),
       limits: {
+        // "Each request is limited to 250 input texts", "The API has a maximum input token limit of
+        // 20,000", "Each input text is limited to 2048 tokens; any excess is silently truncated":
+        // Google Cloud, Get text embeddings (API limits),
+        // https://cloud.google.com/vertex-ai/generative-ai/docs/embeddings/get-text-embeddings
         maxInstancesPerCall: r.int('VERTEX_MAX_INSTANCES_PER_CALL', 250, 1),
         maxTokensPerCall: r.int('VERTEX_MAX_TOKENS_PER_CALL', 20_000, 1),
         maxTokensPerText: r.int('VERTEX_MAX_TOKENS_PER_TEXT', 2048, 1),

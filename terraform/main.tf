@@ -12,6 +12,7 @@ locals {
     openaiModel           = { trigger = "http" }
     publisherModel        = { trigger = "http" }
     projectPublisherModel = { trigger = "http" }
+    vertexEmbedContent    = { trigger = "http" }
     embedBatch            = { trigger = "pubsub" }
     jobStatus             = { trigger = "http" }
     # The browser pages and the API reference: deployed only with var.playground.

@@ -23,6 +23,11 @@
  * tokenizer: one token per CJK character, per four letters of a word, per other symbol.
  * `fakeEmbedding(model, task, text, dims)` is the vector the fake returns for a text, for assertions.
  * `fake.limits` is live: lower `maxTokensPerCall` mid-test to make Vertex stricter than the gateway.
+ *
+ * `embedContent` (the gemini-embedding-2 family, which `:predict` refuses): one content of text
+ * parts per call, cut at 8,192 tokens (INVALID_ARGUMENT instead when `autoTruncate` is false),
+ * `outputDimensionality` validated, `usageMetadata.promptTokenCount` and `truncated` answered;
+ * the same injections apply, and its calls are recorded with `method: 'embedContent'`.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -39,6 +44,7 @@ export interface FakeLimits {
 }
 
 export interface FakeCall {
+  method: 'predict' | 'embedContent';
   model: string;
   instances: number;
   /** Tokens the fake counted for the call, after cutting each text at the per-text limit. */
@@ -75,6 +81,11 @@ const MODELS: Record<string, number> = {
   'text-embedding-005': 768,
   'text-embedding-004': 768,
   'gemini-embedding-001': 3072,
+  'gemini-embedding-2-preview': 3072,
+};
+/** Models served only by embedContent, with their per-text token limit. */
+const EMBED_CONTENT_MODELS: Record<string, { maxTokensPerText: number }> = {
+  'gemini-embedding-2-preview': { maxTokensPerText: 8192 },
 };
 const TASKS = new Set(['RETRIEVAL_QUERY', 'RETRIEVAL_DOCUMENT', 'SEMANTIC_SIMILARITY', 'CLASSIFICATION', 'CLUSTERING', 'QUESTION_ANSWERING', 'FACT_VERIFICATION', 'CODE_RETRIEVAL_QUERY']);
 
@@ -126,7 +137,7 @@ export function fakeVector(seed: string, full: number, dims: number): number[] {
 }
 
 /** The vector the fake answers for one instance (model, task, optional title, text). */
-export function fakeEmbedding(model: string, task: string, text: string, dims?: number, title?: string, maxTokensPerText = 2048): number[] {
+export function fakeEmbedding(model: string, task: string, text: string, dims?: number, title?: string, maxTokensPerText = EMBED_CONTENT_MODELS[model]?.maxTokensPerText ?? 2048): number[] {
   const full = MODELS[model] ?? 768;
   const seed = [model, task, title ? fakeTokenize(title).join('') : '', fakeTokenize(text).slice(0, maxTokensPerText).join('\u0001')].join('\u0000');
   return fakeVector(seed, full, dims ?? full);
@@ -137,6 +148,18 @@ type Injection = { kind: 'fail'; failure: Failure; message?: string; left: numbe
 interface PredictResult {
   predictions: unknown[];
   metadata: Record<string, unknown>;
+}
+
+interface EmbedContentRequest {
+  model: string;
+  texts: unknown[];
+  config: { taskType?: unknown; title?: unknown; autoTruncate?: unknown; outputDimensionality?: unknown };
+}
+
+interface EmbedContentResult {
+  embedding: { values: number[] };
+  usageMetadata: { promptTokenCount: number; totalTokenCount: number };
+  truncated: boolean;
 }
 
 export async function startFakeVertex(options: { transport?: 'grpc' | 'rest'; limits?: Partial<FakeLimits> } = {}): Promise<FakeVertex> {
@@ -171,7 +194,7 @@ export async function startFakeVertex(options: { transport?: 'grpc' | 'rest'; li
     });
     const tokens = cut.reduce((sum, c) => sum + Math.min(c.count, limits.maxTokensPerText) + c.title.length, 0);
     const call: FakeCall = {
-      model, instances: list.length, tokens, ...(dimensions !== undefined ? { dimensions } : {}), autoTruncate,
+      method: 'predict', model, instances: list.length, tokens, ...(dimensions !== undefined ? { dimensions } : {}), autoTruncate,
       taskTypes: list.map((i) => String(i?.task_type ?? '')), titles: list.filter((i) => i?.title !== undefined).length, result: 'ok',
     };
     calls.push(call);
@@ -192,6 +215,7 @@ export async function startFakeVertex(options: { transport?: 'grpc' | 'rest'; li
         throw new FakeStatus('INVALID_ARGUMENT', injection.message ?? 'Request contains an invalid argument.');
       }
       if (full === undefined) throw new FakeStatus('NOT_FOUND', `Publisher Model \`${endpoint}\` not found.`);
+      if (EMBED_CONTENT_MODELS[model]) throw new FakeStatus('INVALID_ARGUMENT', `${model} does not support predict; use embedContent.`);
       if (list.length === 0) throw new FakeStatus('INVALID_ARGUMENT', 'instances must not be empty.');
       if (list.length > limits.maxInstancesPerCall) {
         throw new FakeStatus('INVALID_ARGUMENT', `${limits.maxInstancesPerCall} instance(s) is allowed per prediction. Actual: ${list.length}`);
@@ -231,7 +255,66 @@ export async function startFakeVertex(options: { transport?: 'grpc' | 'rest'; li
     }
   }
 
-  const server = transport === 'grpc' ? await grpcServer(predict, hanging) : await restServer(predict, hanging);
+  /** One embedContent, transport-neutral; null for a hang. */
+  async function embedContent(request: EmbedContentRequest): Promise<EmbedContentResult | null> {
+    const model = /publishers\/google\/models\/([^/:]+)$/.exec(request.model)?.[1] ?? '';
+    const own = EMBED_CONTENT_MODELS[model];
+    const full = MODELS[model];
+    const { config } = request;
+    const autoTruncate = config.autoTruncate !== false;
+    const dimensions = config.outputDimensionality as number | undefined;
+    const text = request.texts.map(String).join('\n');
+    const title = typeof config.title === 'string' ? fakeTokenize(config.title) : [];
+    const all = fakeTokenize(text);
+    const limit = own?.maxTokensPerText ?? limits.maxTokensPerText;
+    const cut = all.slice(0, limit);
+    const task = config.taskType === undefined || config.taskType === 'UNSPECIFIED' ? '' : String(config.taskType);
+    const call: FakeCall = {
+      method: 'embedContent', model, instances: 1, tokens: cut.length + title.length, ...(dimensions !== undefined ? { dimensions } : {}), autoTruncate,
+      taskTypes: [task], titles: title.length > 0 ? 1 : 0, result: 'ok',
+    };
+    calls.push(call);
+    peak = Math.max(peak, ++inFlight);
+    try {
+      if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      const injection = nextInjection();
+      if (injection?.kind === 'hang') {
+        call.result = 'hang';
+        return null;
+      }
+      if (injection?.kind === 'fail') {
+        const f = injection.failure;
+        if (f === 429) throw new FakeStatus('RESOURCE_EXHAUSTED', injection.message ?? QUOTA_MESSAGE);
+        if (f === 503) throw new FakeStatus('UNAVAILABLE', injection.message ?? 'The service is currently unavailable.');
+        if (f === 500) throw new FakeStatus('INTERNAL', injection.message ?? 'Internal error encountered.');
+        throw new FakeStatus('INVALID_ARGUMENT', injection.message ?? 'Request contains an invalid argument.');
+      }
+      if (full === undefined) throw new FakeStatus('NOT_FOUND', `Publisher Model \`${request.model}\` not found.`);
+      if (!own) throw new FakeStatus('INVALID_ARGUMENT', `${model} does not support embedContent; use predict.`);
+      if (request.texts.length === 0) throw new FakeStatus('INVALID_ARGUMENT', 'content.parts must not be empty.');
+      if (request.texts.some((t) => typeof t !== 'string')) throw new FakeStatus('INVALID_ARGUMENT', 'Only text parts are supported.');
+      if (task !== '' && !TASKS.has(task)) throw new FakeStatus('INVALID_ARGUMENT', `Invalid task_type: ${task}`);
+      if (dimensions !== undefined && (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > full)) {
+        throw new FakeStatus('INVALID_ARGUMENT', `Invalid value for outputDimensionality: ${dimensions}. It must be between 1 and ${full}.`);
+      }
+      if (!autoTruncate && all.length > limit) {
+        throw new FakeStatus('INVALID_ARGUMENT', `The input has ${all.length} tokens, longer than the maximum of ${limit} tokens; set autoTruncate to true to truncate it.`);
+      }
+      const seed = [model, task, title.join(''), cut.join('\u0001')].join('\u0000');
+      return {
+        embedding: { values: fakeVector(seed, full, dimensions ?? full) },
+        usageMetadata: { promptTokenCount: cut.length + title.length, totalTokenCount: cut.length + title.length },
+        truncated: all.length > limit,
+      };
+    } catch (error) {
+      if (error instanceof FakeStatus) call.result = error.status;
+      throw error;
+    } finally {
+      inFlight--;
+    }
+  }
+
+  const server = transport === 'grpc' ? await grpcServer(predict, embedContent, hanging) : await restServer(predict, embedContent, hanging);
   return {
     transport,
     port: server.port,
@@ -272,6 +355,25 @@ export async function startFakeVertex(options: { transport?: 'grpc' | 'rest'; li
 }
 
 type Predict = (endpoint: string, instances: unknown[], parameters: Record<string, unknown>) => Promise<PredictResult | null>;
+type EmbedContent = (request: EmbedContentRequest) => Promise<EmbedContentResult | null>;
+
+// EmbeddingTaskType's numbers: the REST client sends enums as numbers ($alt=json;enum-encoding=int).
+const TASK_NUMBERS = ['UNSPECIFIED', '', 'RETRIEVAL_QUERY', 'RETRIEVAL_DOCUMENT', 'SEMANTIC_SIMILARITY', 'CLASSIFICATION', 'CLUSTERING', 'QUESTION_ANSWERING', 'FACT_VERIFICATION', 'CODE_RETRIEVAL_QUERY'];
+const taskName = (value: unknown) => (typeof value === 'number' ? TASK_NUMBERS[value] ?? String(value) : value);
+
+/** EmbedContentRequest in proto3 JSON (camelCase) or as proto-loader hands it over; the deprecated top-level fields too. */
+function embedContentRequest(body: any): EmbedContentRequest {
+  const config = body.embedContentConfig ?? body.embed_content_config ?? {};
+  const pick = (camel: string, snake: string) => config[camel] ?? config[snake] ?? body[camel] ?? body[snake];
+  return {
+    model: String(body.model ?? ''),
+    texts: (body.content?.parts ?? []).map((p: any) => p?.text),
+    config: {
+      taskType: taskName(pick('taskType', 'task_type')), title: pick('title', 'title'),
+      autoTruncate: pick('autoTruncate', 'auto_truncate'), outputDimensionality: pick('outputDimensionality', 'output_dimensionality'),
+    },
+  };
+}
 
 // google.protobuf.Value <-> plain JSON, for the gRPC transport.
 function fromValue(v: any): unknown {
@@ -293,7 +395,7 @@ function toValue(x: unknown): unknown {
   return { structValue: { fields: Object.fromEntries(Object.entries(x as object).map(([k, v]) => [k, toValue(v)])) } };
 }
 
-async function grpcServer(predict: Predict, hanging: Set<() => void>): Promise<{ port: number; close(): Promise<void> }> {
+async function grpcServer(predict: Predict, embedContent: EmbedContent, hanging: Set<() => void>): Promise<{ port: number; close(): Promise<void> }> {
   const require = createRequire(import.meta.url);
   const aiplatformProtos = path.join(path.dirname(require.resolve('@google-cloud/aiplatform/package.json')), 'build/protos');
   const gaxProtos = path.join(path.dirname(path.dirname(path.dirname(require.resolve('google-gax')))), 'build/protos');
@@ -321,6 +423,22 @@ async function grpcServer(predict: Predict, hanging: Set<() => void>): Promise<{
           : { code: grpc.status.INTERNAL, details: String(error) }),
       );
     },
+    EmbedContent(call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) {
+      embedContent(embedContentRequest(call.request)).then(
+        (result) => {
+          if (result === null) {
+            const release = () => callback({ code: grpc.status.UNAVAILABLE, details: 'fake closing' });
+            hanging.add(release);
+            call.on('cancelled', () => hanging.delete(release));
+            return;
+          }
+          callback(null, result);
+        },
+        (error) => callback(error instanceof FakeStatus
+          ? { code: STATUS[error.status].grpc, details: error.message }
+          : { code: grpc.status.INTERNAL, details: String(error) }),
+      );
+    },
   });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))));
@@ -333,22 +451,40 @@ async function grpcServer(predict: Predict, hanging: Set<() => void>): Promise<{
   };
 }
 
-async function restServer(predict: Predict, hanging: Set<() => void>): Promise<{ port: number; close(): Promise<void> }> {
+async function restServer(predict: Predict, embedContent: EmbedContent, hanging: Set<() => void>): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const match = /^\/v1\/(.+):predict$/.exec((req.url ?? '').split('?')[0]!);
+      const path = (req.url ?? '').split('?')[0]!;
+      const match = /^\/v1\/(.+):predict$/.exec(path);
+      const embedMatch = /^\/v1\/(.+):embedContent$/.exec(path);
       const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
       const error = (name: StatusName, message: string) => send(STATUS[name].http, { error: { code: STATUS[name].http, message, status: name } });
-      if (req.method !== 'POST' || !match) return error('NOT_FOUND', `No route ${req.method} ${req.url}`);
+      if (req.method !== 'POST' || (!match && !embedMatch)) return error('NOT_FOUND', `No route ${req.method} ${req.url}`);
       let body: any;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
       } catch {
         return error('INVALID_ARGUMENT', 'Invalid JSON payload received.');
       }
-      predict(decodeURIComponent(match[1]!), body.instances ?? [], body.parameters ?? {}).then(
+      const hangOr = (send: () => void) => (result: unknown) => {
+        if (result === null) {
+          const release = () => res.destroy();
+          hanging.add(release);
+          res.on('close', () => hanging.delete(release));
+          return;
+        }
+        send();
+      };
+      if (embedMatch) {
+        embedContent(embedContentRequest({ ...body, model: decodeURIComponent(embedMatch[1]!) })).then(
+          (result) => hangOr(() => send(200, result))(result),
+          (e) => (e instanceof FakeStatus ? error(e.status, e.message) : error('INTERNAL', String(e))),
+        );
+        return;
+      }
+      predict(decodeURIComponent(match![1]!), body.instances ?? [], body.parameters ?? {}).then(
         (result) => {
           if (result === null) {
             const release = () => res.destroy();

@@ -16,10 +16,30 @@ export interface PredictAnswer {
   metadata: Record<string, any> | undefined;
 }
 
+/** One `embedContent` call: one text (the gemini-embedding-2 family takes one content per call). */
+export interface EmbedContentCall {
+  /** `projects/P/locations/L/publishers/google/models/M` */
+  model: string;
+  text: string;
+  taskType: string;
+  title?: string;
+  autoTruncate: boolean;
+  outputDimensionality?: number;
+}
+
+export interface EmbedContentAnswer {
+  values: number[];
+  /** usage_metadata.prompt_token_count, when Vertex sends it. */
+  tokens: number | undefined;
+  truncated: boolean;
+}
+
 export interface VertexClient {
   readonly transport: VertexTransport;
   /** Rejects with the client's own error (a GoogleError with a gRPC `code`) or a timeout. */
   predict(call: PredictCall, options: { timeoutMs: number; signal?: AbortSignal }): Promise<PredictAnswer>;
+  /** PredictionServiceClient.embedContent; rejects like predict. */
+  embedContent(call: EmbedContentCall, options: { timeoutMs: number; signal?: AbortSignal }): Promise<EmbedContentAnswer>;
   /** True once the client library has been loaded (for /healthz and the cold-start bench). */
   loaded(): boolean;
   close(): Promise<void>;
@@ -51,8 +71,10 @@ function clientGax(): any {
   return createRequire(require.resolve('@google-cloud/aiplatform'))('google-gax');
 }
 
+type Pending = Promise<[any, ...unknown[]]> & { cancel?: () => void };
 type Client = {
-  predict(request: unknown, options: unknown): Promise<[any, ...unknown[]]> & { cancel?: () => void };
+  predict(request: unknown, options: unknown): Pending;
+  embedContent(request: unknown, options: unknown): Pending;
   close(): Promise<void>;
 };
 type Helpers = { toValue(v: unknown): unknown; fromValue(v: unknown): any };
@@ -107,42 +129,70 @@ export function createVertexClient(settings: VertexClientSettings): VertexClient
     async predict(call, { timeoutMs, signal }) {
       const { client, helpers } = await get();
       signal?.throwIfAborted();
-      const pending = client.predict(
+      const response = await settle(client.predict(
         { endpoint: call.endpoint, instances: call.instances.map((i) => helpers.toValue(i)), parameters: helpers.toValue(call.parameters) },
         // Retries are ours (retry.ts): the library's own would hide attempts from the breaker.
         { timeout: timeoutMs, maxRetries: 0 },
-      );
-      let timer: NodeJS.Timeout | undefined;
-      let onAbort: (() => void) | undefined;
-      try {
-        const [response] = await Promise.race([
-          pending,
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => {
-              pending.cancel?.();
-              reject(new CallTimeoutError(timeoutMs));
-            }, timeoutMs);
-            onAbort = () => {
-              pending.cancel?.();
-              reject(signal!.reason);
-            };
-            signal?.addEventListener('abort', onAbort, { once: true });
-          }),
-        ]);
-        return {
-          predictions: (response.predictions ?? []).map((p: unknown) => helpers.fromValue(p)),
-          metadata: response.metadata ? helpers.fromValue(response.metadata) : undefined,
-        };
-      } finally {
-        clearTimeout(timer);
-        if (onAbort) signal?.removeEventListener('abort', onAbort);
-        // `cancel` exists only where the library hands back gax's cancellable promise; otherwise an
-        // abandoned call ends at the library's own timeout, the same one. Nobody awaits it now.
-        (pending as Promise<unknown>).catch(() => {});
-      }
+      ), timeoutMs, signal);
+      return {
+        predictions: (response.predictions ?? []).map((p: unknown) => helpers.fromValue(p)),
+        metadata: response.metadata ? helpers.fromValue(response.metadata) : undefined,
+      };
+    },
+    async embedContent(call, { timeoutMs, signal }) {
+      const { client } = await get();
+      signal?.throwIfAborted();
+      const config = {
+        taskType: call.taskType,
+        autoTruncate: call.autoTruncate,
+        ...(call.title !== undefined ? { title: call.title } : {}),
+        ...(call.outputDimensionality !== undefined ? { outputDimensionality: call.outputDimensionality } : {}),
+      };
+      const response = await settle(client.embedContent(
+        { model: call.model, content: { role: 'user', parts: [{ text: call.text }] }, embedContentConfig: config },
+        { timeout: timeoutMs, maxRetries: 0 },
+      ), timeoutMs, signal);
+      const tokens = response.usageMetadata?.promptTokenCount;
+      return {
+        values: Array.from(response.embedding?.values ?? [], Number),
+        tokens: tokens === undefined || tokens === null ? undefined : Number(tokens),
+        truncated: Boolean(response.truncated),
+      };
     },
     async close() {
       if (loading) await (await loading).client.close();
     },
   };
+}
+
+/**
+ * The call's answer, or our own timeout, or the caller's abort: whichever comes first. On the
+ * latter two the call is cancelled where the library hands back gax's cancellable promise;
+ * otherwise an abandoned call ends at the library's own timeout, the same one.
+ */
+async function settle(pending: Pending, timeoutMs: number, signal: AbortSignal | undefined): Promise<any> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    const [response] = await Promise.race([
+      pending,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          pending.cancel?.();
+          reject(new CallTimeoutError(timeoutMs));
+        }, timeoutMs);
+        onAbort = () => {
+          pending.cancel?.();
+          reject(signal!.reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+    return response;
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    // Nobody awaits an abandoned call now.
+    (pending as Promise<unknown>).catch(() => {});
+  }
 }

@@ -1,14 +1,16 @@
 // Vertex AI text embeddings as an EmbeddingProvider: packs the batch into calls within the
 // model's caps, runs them with bounded concurrency through retry and the breaker, splits a call
-// Vertex says is too big, and returns vectors in input order with Vertex's token counts.
+// Vertex says is too big, and returns vectors in input order with Vertex's token counts. Models
+// of the gemini-embedding-2 family take `embedContent` (one text per call) instead of `:predict`,
+// through the same concurrency, retry and breaker.
 import type { VertexModelLimits } from '../../config.js';
 import { GatewayError } from '../../errors.js';
 import { log, logThrottled } from '../../log.js';
 import type { EmbeddingProvider, EmbedInput, EmbedOptions, EmbedVector, ModelInfo, ProviderResult } from '../types.js';
 import type { Breaker } from './breaker.js';
-import type { PredictAnswer, VertexClient } from './client.js';
+import type { VertexClient } from './client.js';
 import { breakerOpen, classify, VertexError } from './errors.js';
-import { vertexDimensions } from './models.js';
+import { usesEmbedContent, vertexDimensions } from './models.js';
 import { withRetry } from './retry.js';
 import { callTokens, planCalls } from './split.js';
 
@@ -37,6 +39,7 @@ export function createVertexProvider(options: VertexProviderOptions): VertexProv
   const { client, model, limits, breaker } = options;
   const endpoint = `projects/${options.project}/locations/${options.location}/publishers/google/models/${model}`;
   const full = vertexDimensions(model);
+  const embedContent = usesEmbedContent(model);
   const stats: VertexStats = { calls: 0, retries: 0, splits: 0 };
   const info: ModelInfo = {
     provider: 'vertex',
@@ -46,13 +49,14 @@ export function createVertexProvider(options: VertexProviderOptions): VertexProv
     maxTokens: limits.maxTokensPerText,
   };
 
-  async function callOnce(instances: Record<string, unknown>[], parameters: Record<string, unknown>, deadline: number, signal: AbortSignal): Promise<PredictAnswer> {
+  /** One call to Vertex, whichever method, through the breaker; `send` gets the time it may take. */
+  async function callOnce<T>(send: (timeoutMs: number) => Promise<T>, deadline: number, signal: AbortSignal): Promise<T> {
     const timeoutMs = Math.min(options.timeoutMs, deadline - Date.now());
     if (timeoutMs <= 0) throw new VertexError('deadline', `DEADLINE_EXCEEDED: no time left for a call within the request deadline`, 'upstream_timeout');
     if (!breaker.tryPass()) throw breakerOpen(breaker.retryInMs());
     stats.calls++;
     try {
-      const answer = await client.predict({ endpoint, instances, parameters }, { timeoutMs, signal });
+      const answer = await send(timeoutMs);
       breaker.success();
       return answer;
     } catch (err) {
@@ -71,8 +75,8 @@ export function createVertexProvider(options: VertexProviderOptions): VertexProv
     }
   }
 
-  function callWithRetry(instances: Record<string, unknown>[], parameters: Record<string, unknown>, deadline: number, signal: AbortSignal) {
-    return withRetry(() => callOnce(instances, parameters, deadline, signal), {
+  function callWithRetry<T>(send: (timeoutMs: number) => Promise<T>, deadline: number, signal: AbortSignal): Promise<T> {
+    return withRetry(() => callOnce(send, deadline, signal), {
       retries: options.retries,
       baseMs: options.retryBaseMs,
       deadline,
@@ -124,9 +128,24 @@ export function createVertexProvider(options: VertexProviderOptions): VertexProv
       opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
       if (opts.signal?.aborted) controller.abort(opts.signal.reason);
 
+      async function embedOne(i: number): Promise<void> {
+        const { text, title } = inputs[i]!;
+        const answer = await callWithRetry((timeoutMs) => client.embedContent({
+          model: endpoint,
+          text,
+          taskType: opts.task,
+          ...(title !== undefined && opts.task === 'RETRIEVAL_DOCUMENT' ? { title } : {}),
+          autoTruncate: opts.truncate,
+          ...(opts.dimensions !== undefined ? { outputDimensionality: opts.dimensions } : {}),
+        }, { timeoutMs, signal: controller.signal }), deadline, controller.signal);
+        const vector = toVector({ embeddings: { values: answer.values } }, opts.dimensions);
+        vectors[i] = { ...vector, tokens: answer.tokens ?? callTokens(text, limits, opts.truncate), truncated: answer.truncated };
+      }
+
       async function run(start: number, end: number): Promise<void> {
+        if (embedContent) return embedOne(start);
         try {
-          const answer = await callWithRetry(instances.slice(start, end), parameters, deadline, controller.signal);
+          const answer = await callWithRetry((timeoutMs) => client.predict({ endpoint, instances: instances.slice(start, end), parameters }, { timeoutMs, signal: controller.signal }), deadline, controller.signal);
           if (answer.predictions.length !== end - start) {
             throw new VertexError('server_error', `INTERNAL: ${answer.predictions.length} predictions for ${end - start} instances`, 'upstream', { status: 502 });
           }
@@ -143,7 +162,8 @@ export function createVertexProvider(options: VertexProviderOptions): VertexProv
         }
       }
 
-      const calls = planCalls(tokens, limits);
+      // embedContent takes one content per call: every text is its own call.
+      const calls: [number, number][] = embedContent ? inputs.map((_, i) => [i, i + 1]) : planCalls(tokens, limits);
       let next = 0;
       const workers = Array.from({ length: Math.min(options.concurrency, calls.length) }, async () => {
         while (next < calls.length && !controller.signal.aborted) {
