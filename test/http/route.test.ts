@@ -40,7 +40,7 @@ describe('methods', () => {
   it('every route answers a method it does not take with 405 and Allow', async () => {
     const expectations: [string, string, string][] = [];
     // These take a body (POST); every other route is read with GET (pages, model lookups, health).
-    const writes = new Set(['embed', 'chunk', 'similarity', 'openaiEmbeddings', 'vertexPredict', 'embedBatch']);
+    const writes = new Set(['embed', 'chunk', 'similarity', 'openaiEmbeddings', 'vertexPredict', 'vertexEmbedContent', 'embedBatch']);
     for (const route of routes) {
       const read = !writes.has(route.name);
       const allow = read ? 'GET, HEAD' : 'POST';
