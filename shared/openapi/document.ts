@@ -165,8 +165,14 @@ const operations: Operation[] = [
       { name: 'location', in: 'path', description: 'The caller\'s habit.', example: 'us-central1' },
       { name: 'model', in: 'path', description: 'Vertex model id, or `local`.', example: 'local' },
     ],
-    body: { schema: 'EmbedContentRequest', examples: { text: { summary: 'One text', value: { content: { parts: [{ text: '我喜欢看电影' }] } } } } },
-    ok: { status: 200, description: 'The vector.', schema: 'EmbedContentResponse', example: { embedding: { values: [0.0123, -0.0456] } } },
+    body: {
+      schema: 'EmbedContentRequest',
+      examples: {
+        text: { summary: 'One text', value: { content: { parts: [{ text: '我喜欢看电影' }] } } },
+        config: { summary: 'With a task type and the vector as made', value: { content: { parts: [{ text: 'What is life?' }] }, embedContentConfig: { taskType: 'RETRIEVAL_QUERY', normalize: false } } },
+      },
+    },
+    ok: { status: 200, description: 'The vector; the model that made it is in `x-embedding-model`.', schema: 'EmbedContentResponse', headers: true, example: { embedding: { values: [0.0123, -0.0456] }, usageMetadata: { promptTokenCount: 4, totalTokenCount: 4 }, truncated: false } },
     errors: { shape: 'GoogleError', statuses: [...EMBED_ERRORS, 404] },
   },
   {

@@ -194,10 +194,18 @@ export const schemas: Record<string, Schema> = {
   }, ['predictions', 'metadata', 'model']),
   EmbedContentRequest: obj({
     content: obj({ parts: { type: 'array', items: obj({ text: str('The text.') }, ['text']), minItems: 1 }, role: str('Ignored.') }, ['parts']),
+    embedContentConfig: obj({
+      taskType: { oneOf: [ref('TaskType'), { type: 'integer', description: 'EmbeddingTaskType by number, as Google\'s REST clients send it.' }] },
+      title: str('Document title.'),
+      autoTruncate: bool('Cut texts past the model\'s limit.', { default: true }),
+      outputDimensionality: int('Output size.', { minimum: 1 }),
+      normalize: bool('Gateway extension: false gives the vector as the model made it instead of unit length.', { default: true }),
+      fallback: bool('Gateway extension: allow the bundled model to answer when Vertex fails.', { default: true }),
+    }, [], { additionalProperties: true, description: 'Also accepted as `embed_content_config`, with snake_case fields.' }),
     taskType: ref('TaskType'),
-    title: str('Document title.'),
-    autoTruncate: bool('Cut texts past the model\'s limit.'),
-    outputDimensionality: int('Output size.', { minimum: 1 }),
+    title: str('Document title (deprecated top-level form).'),
+    autoTruncate: bool('Deprecated top-level form.'),
+    outputDimensionality: int('Deprecated top-level form.', { minimum: 1 }),
   }, ['content'], { additionalProperties: true }),
   EmbedContentResponse: obj({
     embedding: obj({ values: { type: 'array', items: { type: 'number' } } }, ['values']),
