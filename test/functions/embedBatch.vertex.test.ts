@@ -2,42 +2,31 @@
 // bundled model: two vectors per item keyed by model, and fallback off meaning redelivery.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetBatchDeps } from '../../shared/batch/handler.js';
-import { fakeEmbedding, startFakeVertex, type FakeVertex } from '../fakes/vertex-server.js';
+import { fakeEmbedding } from '../fakes/vertex-server.js';
 import { PubSubFixture, sampleTexts, sleep, uniquePrefix, type Collector } from '../helpers/pubsub.js';
-import { postJson, startTestServer } from '../helpers/server.js';
-import { maxDiff, vertexEnv } from '../helpers/vertex.js';
+import { fakeVertexServer, maxDiff } from '../helpers/vertex.js';
 
 const MODEL = 'text-multilingual-embedding-002';
 const fx = new PubSubFixture(uniquePrefix('b6vx'));
-let fake: FakeVertex;
-let server: Awaited<ReturnType<typeof startTestServer>>;
+// No client-side retries: each failed delivery is one failed Vertex call, easy to count.
+const vx = fakeVertexServer({ env: {
+  RESULTS_TOPIC: fx.topicPath('results'), VERTEX_RETRIES: '0', BATCH_SHARD_MAX_ITEMS: '50', BATCH_MAX_ATTEMPTS: '5', BATCH_STATE_STORE: 'memory',
+} });
 let results: Collector;
 let localModel: string;
 
 beforeAll(async () => {
-  fake = await startFakeVertex({ transport: 'grpc' });
   results = await fx.collect(await fx.topic('results'));
-  // No client-side retries: each failed delivery is one failed Vertex call, easy to count.
-  server = await startTestServer(vertexEnv(fake, {
-    RESULTS_TOPIC: fx.topicPath('results'), VERTEX_RETRIES: '0', BATCH_SHARD_MAX_ITEMS: '50', BATCH_MAX_ATTEMPTS: '5', BATCH_STATE_STORE: 'memory',
-  }));
-  localModel = (await postJson(`${server.url}/embed`, { inputs: ['x'], model: 'local' })).json.model;
+  localModel = (await vx.post('/embed', { inputs: ['x'], model: 'local' })).json.model;
 });
 
-afterAll(async () => {
-  await server?.close();
-  await fake?.close();
-  await fx.cleanup();
-});
+afterAll(() => fx.cleanup());
 
-beforeEach(() => {
-  fake.reset();
-  resetBatchDeps();
-});
+beforeEach(() => resetBatchDeps());
 
 async function jobsTopic(name: string) {
   const topic = await fx.topic(name);
-  await fx.push(topic, server.url);
+  await fx.push(topic, vx.server.url);
   return topic;
 }
 
@@ -50,7 +39,7 @@ describe('embedBatch with Vertex and the bundled model', () => {
     const topic = await jobsTopic('two');
     const texts = sampleTexts(120, 70_000);
     await fx.publishJob(topic, job('two-1', texts, { models: ['vertex', 'local'], task: 'RETRIEVAL_DOCUMENT' }));
-    const local = await postJson(`${server.url}/embed`, { inputs: texts, model: 'local', task: 'RETRIEVAL_DOCUMENT' });
+    const local = await vx.post('/embed', { inputs: texts, model: 'local', task: 'RETRIEVAL_DOCUMENT' });
     await results.untilItems('two-1', texts.length);
 
     const messages = results.forJob('two-1');
@@ -75,14 +64,14 @@ describe('embedBatch with Vertex and the bundled model', () => {
 
   it('with Vertex failing and fallback off, is redelivered instead of answered with local vectors', async () => {
     const topic = await jobsTopic('down');
-    fake.fail(503, { times: 2 });
+    vx.fake.fail(503, { times: 2 });
     const texts = sampleTexts(30, 71_000);
     await fx.publishJob(topic, job('down-1', texts, { models: ['vertex'] }));
     await results.untilItems('down-1', texts.length);
     await sleep(2000);
 
     // Two deliveries met UNAVAILABLE; the third got Vertex's vectors. No fallback in between.
-    expect(fake.calls.map((c) => c.result).slice(0, 3)).toEqual(['UNAVAILABLE', 'UNAVAILABLE', 'ok']);
+    expect(vx.fake.calls.map((c) => c.result).slice(0, 3)).toEqual(['UNAVAILABLE', 'UNAVAILABLE', 'ok']);
     const messages = results.forJob('down-1');
     expect(messages).toHaveLength(1);
     expect(messages[0]!.body.models).toEqual([{ selector: 'vertex', model: MODEL, provider: 'vertex', fallback: { used: false } }]);
@@ -91,7 +80,7 @@ describe('embedBatch with Vertex and the bundled model', () => {
 
   it('with fallback opted in, answers from the bundled model and says so under its own model id', async () => {
     const topic = await jobsTopic('optin');
-    fake.fail(503, { times: Infinity });
+    vx.fake.fail(503, { times: Infinity });
     await fx.publishJob(topic, job('optin-1', ['回退到本地模型', 'fallback on purpose'], { models: ['vertex'], fallback: true }));
     await results.untilItems('optin-1', 2);
 

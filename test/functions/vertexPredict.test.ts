@@ -1,29 +1,18 @@
 // The Vertex-compatible :predict route: Vertex's body and response shape, served through the
 // gateway's pipeline; a real Vertex client (the aiplatform REST transport) needs only a new host.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVertexClient } from '../../shared/providers/vertex/client.js';
 import { classify } from '../../shared/providers/vertex/errors.js';
-import { fakeEmbedding, fakeTokens, startFakeVertex, type FakeVertex } from '../fakes/vertex-server.js';
+import { fakeEmbedding, fakeTokens } from '../fakes/vertex-server.js';
 import { postJson, startTestServer } from '../helpers/server.js';
-import { maxDiff, vertexEnv } from '../helpers/vertex.js';
+import { fakeVertexServer, maxDiff } from '../helpers/vertex.js';
 
 const MODEL = 'text-multilingual-embedding-002';
 const path = (model = MODEL) => `/v1/projects/my-proj/locations/us-central1/publishers/google/models/${model}:predict`;
 
 describe('POST .../models/{model}:predict', () => {
-  let fake: FakeVertex;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  const predict = (body: unknown, model?: string) => postJson(server.url + path(model), body);
-
-  beforeAll(async () => {
-    fake = await startFakeVertex({ transport: 'grpc' });
-    server = await startTestServer(vertexEnv(fake, { VERTEX_RETRIES: '1' }));
-  });
-  afterAll(async () => {
-    await server.close();
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const vx = fakeVertexServer({ env: { VERTEX_RETRIES: '1' } });
+  const predict = (body: unknown, model?: string) => postJson(vx.server.url + path(model), body);
 
   it('answers the seed request shape in Vertex\'s response shape', async () => {
     const res = await predict({ instances: [{ content: 'What is life?' }] });
@@ -33,7 +22,7 @@ describe('POST .../models/{model}:predict', () => {
     expect(prediction.embeddings.statistics).toEqual({ token_count: fakeTokens('What is life?'), truncated: false });
     expect(res.json.metadata.billableCharacterCount).toBe('Whatislife?'.length);
     // Vertex's default task type when an instance names none.
-    expect(fake.calls[0]!.taskTypes).toEqual(['RETRIEVAL_QUERY']);
+    expect(vx.fake.calls[0]!.taskTypes).toEqual(['RETRIEVAL_QUERY']);
     expect(maxDiff(prediction.embeddings.values, fakeEmbedding(MODEL, 'RETRIEVAL_QUERY', 'What is life?'))).toBeLessThan(1e-6);
     expect(res.json.model).toBe(MODEL);
     expect(res.headers.get('x-embedding-model')).toBe(MODEL);
@@ -46,7 +35,7 @@ describe('POST .../models/{model}:predict', () => {
     });
     expect(res.status).toBe(200);
     expect(res.json.predictions[0].embeddings.values).toHaveLength(256);
-    expect(fake.calls[0]).toMatchObject({ dimensions: 256, autoTruncate: false, titles: 1, taskTypes: ['RETRIEVAL_DOCUMENT'] });
+    expect(vx.fake.calls[0]).toMatchObject({ dimensions: 256, autoTruncate: false, titles: 1, taskTypes: ['RETRIEVAL_DOCUMENT'] });
   });
 
   it('answers mixed task types in one call as the per-task calls would, in the caller\'s order', async () => {
@@ -60,7 +49,7 @@ describe('POST .../models/{model}:predict', () => {
     const mixed = await predict({ instances, parameters: { outputDimensionality: 64 } });
     expect(mixed.status).toBe(200);
     // One Vertex call per task type, each with only its own instances.
-    expect(fake.calls.map((c) => c.taskTypes)).toEqual([['RETRIEVAL_QUERY', 'RETRIEVAL_QUERY'], ['RETRIEVAL_DOCUMENT', 'RETRIEVAL_DOCUMENT'], ['CLUSTERING']]);
+    expect(vx.fake.calls.map((c) => c.taskTypes)).toEqual([['RETRIEVAL_QUERY', 'RETRIEVAL_QUERY'], ['RETRIEVAL_DOCUMENT', 'RETRIEVAL_DOCUMENT'], ['CLUSTERING']]);
     for (const [i, instance] of instances.entries()) {
       const alone = await predict({ instances: [instance], parameters: { outputDimensionality: 64 } });
       expect(maxDiff(mixed.json.predictions[i].embeddings.values, alone.json.predictions[0].embeddings.values)).toBeLessThan(1e-6);
@@ -70,26 +59,26 @@ describe('POST .../models/{model}:predict', () => {
 
   it('falls back as one: when a later task\'s call fails, the whole mixed call is the bundled model\'s', async () => {
     // RETRIEVAL_QUERY's call succeeds; CLUSTERING's fails on every attempt.
-    fake.pass({ times: 1 });
-    fake.fail(503, { times: Infinity });
+    vx.fake.pass({ times: 1 });
+    vx.fake.fail(503, { times: Infinity });
     const res = await predict({ instances: [{ content: '我喜欢看电影', task_type: 'RETRIEVAL_QUERY' }, { content: '今天股市大跌', task_type: 'CLUSTERING' }] });
     expect(res.status).toBe(200);
-    expect(fake.calls[0]!.result).toBe('ok');
+    expect(vx.fake.calls[0]!.result).toBe('ok');
     expect(res.json.model).toMatch(/^bge-small-zh-v1\.5@/);
     expect(res.json.predictions.map((p: any) => p.embeddings.values.length)).toEqual([512, 512]);
     // The query still has the bundled model's query instruction: each task keeps its own meaning.
-    const query = await postJson(`${server.url}/embed`, { inputs: ['我喜欢看电影'], model: 'local', task: 'RETRIEVAL_QUERY' });
+    const query = await postJson(`${vx.server.url}/embed`, { inputs: ['我喜欢看电影'], model: 'local', task: 'RETRIEVAL_QUERY' });
     expect(maxDiff(res.json.predictions[0].embeddings.values, query.json.embeddings[0].values)).toBeLessThan(1e-6);
   });
 
   it('forwards the model named in the path', async () => {
     const res = await predict({ instances: [{ content: 'x' }] }, 'text-embedding-005');
     expect(res.status).toBe(200);
-    expect(fake.calls[0]!.model).toBe('text-embedding-005');
+    expect(vx.fake.calls[0]!.model).toBe('text-embedding-005');
   });
 
   it('shows a fallback in headers, PredictResponse.model and metadata.gateway', async () => {
-    fake.fail(503, { times: Infinity });
+    vx.fake.fail(503, { times: Infinity });
     const res = await predict({ instances: [{ content: '我喜欢看电影' }] });
     expect(res.status).toBe(200);
     expect(res.json.predictions[0].embeddings.values).toHaveLength(512);
@@ -100,7 +89,7 @@ describe('POST .../models/{model}:predict', () => {
   });
 
   it('serves a real Vertex client (aiplatform, REST transport) that only changed its host', async () => {
-    const port = Number(new URL(server.url).port);
+    const port = Number(new URL(vx.server.url).port);
     const client = createVertexClient({ transport: 'rest', location: 'us-central1', apiEndpoint: '127.0.0.1', port, insecure: true });
     try {
       const answer = await client.predict({
@@ -121,7 +110,7 @@ describe('POST .../models/{model}:predict', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT', field: 'instances[0].text' });
 
-    const port = Number(new URL(server.url).port);
+    const port = Number(new URL(vx.server.url).port);
     const client = createVertexClient({ transport: 'rest', location: 'us-central1', apiEndpoint: '127.0.0.1', port, insecure: true });
     try {
       const error = await client.predict({ endpoint: `projects/p/locations/l/publishers/google/models/${MODEL}`, instances: [{ content: 'x' }], parameters: { outputDimensionality: 5000 } }, { timeoutMs: 10_000 })
@@ -144,11 +133,11 @@ describe('POST .../models/{model}:predict', () => {
     const res = await predict(body);
     expect(res.status).toBe(400);
     expect(res.json.error).toMatchObject({ status: 'INVALID_ARGUMENT', field });
-    expect(fake.calls).toHaveLength(0);
+    expect(vx.fake.calls).toHaveLength(0);
   });
 
   it('answers 503 UNAVAILABLE in Google\'s shape with parameters.fallback false', async () => {
-    fake.fail(429, { times: Infinity });
+    vx.fake.fail(429, { times: Infinity });
     const res = await predict({ instances: [{ content: 'a' }], parameters: { fallback: false } });
     expect(res.status).toBe(503);
     expect(res.json.error).toMatchObject({ code: 503, status: 'UNAVAILABLE', type: 'upstream' });

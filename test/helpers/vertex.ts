@@ -1,6 +1,9 @@
 // Gateway environment pointing at a fake Vertex, with every Vertex/fallback setting spelled out:
 // test files start several servers in one process, and process.env keeps earlier values.
-import type { FakeVertex } from '../fakes/vertex-server.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { GatewayOptions } from '../../shared/gateway.js';
+import { startFakeVertex, type FakeVertex } from '../fakes/vertex-server.js';
+import { postJson, startTestServer } from './server.js';
 
 export function vertexEnv(fake: FakeVertex, overrides: Record<string, string> = {}): Record<string, string> {
   return {
@@ -38,4 +41,35 @@ export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function unit(values: ArrayLike<number>): number[] {
   const norm = Math.hypot(...Array.from(values)) || 1;
   return Array.from(values, (v) => v / norm);
+}
+
+export interface FakeVertexServer {
+  /** The fake Vertex, reset before each test. */
+  readonly fake: FakeVertex;
+  readonly server: Awaited<ReturnType<typeof startTestServer>>;
+  /** POST a JSON body to the gateway at `path`. */
+  post(path: string, body: unknown, headers?: Record<string, string>): ReturnType<typeof postJson>;
+}
+
+/**
+ * A fake Vertex and a gateway dev server pointing at it, for the test file's (or describe
+ * block's) lifetime: started in beforeAll, closed in afterAll, the fake reset before each test.
+ */
+export function fakeVertexServer(options: { transport?: 'grpc' | 'rest'; env?: Record<string, string>; gateway?: GatewayOptions } = {}): FakeVertexServer {
+  let fake: FakeVertex | undefined;
+  let server: FakeVertexServer['server'] | undefined;
+  beforeAll(async () => {
+    fake = await startFakeVertex({ transport: options.transport ?? 'grpc' });
+    server = await startTestServer(vertexEnv(fake, options.env), options.gateway);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await fake?.close();
+  });
+  beforeEach(() => fake?.reset());
+  return {
+    get fake() { return fake!; },
+    get server() { return server!; },
+    post: (path, body, headers) => postJson(`${server!.url}${path}`, body, headers),
+  };
 }
