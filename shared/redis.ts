@@ -1,6 +1,8 @@
 // One lazily connected Redis client per store. The package is imported and connected on first
 // use. While the server is away, commands fail at once (no offline queue), so a cache degrades
 // to L1 and a batch delivery fails over to Pub/Sub's redelivery instead of waiting.
+import { lazy, type Lazy } from './lazy.js';
+
 type RedisLib = typeof import('redis');
 type BaseClient = ReturnType<RedisLib['createClient']>;
 
@@ -10,8 +12,8 @@ export interface LazyRedis<C> {
 }
 
 export function lazyRedis<C extends { isReady: boolean }>(url: string, adapt: (client: BaseClient, lib: RedisLib) => C): LazyRedis<C> {
-  let connecting: Promise<C> | undefined;
-  // Held apart from `connecting` so close() can stop a client still trying to connect.
+  let connection: Lazy<C> = lazy(connect);
+  // Held apart from `connection` so close() can stop a client still trying to connect.
   let raw: BaseClient | undefined;
 
   async function connect(): Promise<C> {
@@ -34,17 +36,13 @@ export function lazyRedis<C extends { isReady: boolean }>(url: string, adapt: (c
 
   return {
     async client() {
-      connecting ??= connect().catch((error) => {
-        connecting = undefined;
-        throw error;
-      });
-      const c = await connecting;
+      const c = await connection();
       if (!c.isReady) throw new Error('redis is not connected');
       return c;
     },
     close() {
       const client = raw;
-      connecting = undefined;
+      connection = lazy(connect);
       raw = undefined;
       try {
         client?.destroy();

@@ -2,6 +2,7 @@
 // checked by google-auth-library; then the identity must be on the allow list. The certificate
 // source is passed in so tests sign their own tokens and nothing reaches the network.
 import type { Certificates } from 'google-auth-library';
+import { lazy } from '../lazy.js';
 import { log, logThrottled } from '../log.js';
 
 export type CertificateSource = () => Promise<Certificates>;
@@ -16,13 +17,12 @@ export interface IdTokenVerifier {
 
 export const GOOGLE_ISSUERS = ['accounts.google.com', 'https://accounts.google.com'];
 
+const oauthClient = () => lazy(() => import('google-auth-library').then(({ OAuth2Client }) => new OAuth2Client()));
+
 /** Google's published signing certificates, fetched and cached (per their max-age) by the library. */
 export function googleCertificates(): CertificateSource {
-  let client: Promise<import('google-auth-library').OAuth2Client> | undefined;
-  return async () => {
-    client ??= import('google-auth-library').then(({ OAuth2Client }) => new OAuth2Client());
-    return (await (await client).getFederatedSignonCertsAsync()).certs;
-  };
+  const client = oauthClient();
+  return async () => (await (await client()).getFederatedSignonCertsAsync()).certs;
 }
 
 /** No certificates at all: the identity provider is unreachable and nothing was ever fetched. */
@@ -103,15 +103,14 @@ export function createIdTokenVerifier(options: {
   certificates: CertificateSource;
 }): IdTokenVerifier {
   const allowed = new Set(options.allowedPrincipals.map((p) => p.toLowerCase()));
-  let verifier: Promise<import('google-auth-library').OAuth2Client> | undefined;
+  const verifier = oauthClient();
   return {
     async verify(token) {
       // Fetching certificates can fail for reasons that are ours, not the caller's: let it throw.
       const certs = await options.certificates();
-      verifier ??= import('google-auth-library').then(({ OAuth2Client }) => new OAuth2Client());
       let payload;
       try {
-        payload = (await (await verifier).verifySignedJwtWithCertsAsync(token, certs, options.audience, GOOGLE_ISSUERS)).getPayload();
+        payload = (await (await verifier()).verifySignedJwtWithCertsAsync(token, certs, options.audience, GOOGLE_ISSUERS)).getPayload();
       } catch (error) {
         return { ok: false, reason: reasonOf(error) };
       }

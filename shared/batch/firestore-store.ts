@@ -1,5 +1,6 @@
 // Completion records in Firestore: one document per job, shards as a map, so a redelivery on
 // any instance sees what the others published. The client loads on first use.
+import { lazyFirestore } from '../firestore.js';
 import type { CompletionStore, JobKey, JobRecord, JobStart, JobTotals } from './store.js';
 
 export interface FirestoreStoreOptions {
@@ -8,18 +9,8 @@ export interface FirestoreStoreOptions {
   projectId?: string;
 }
 
-type Firestore = import('@google-cloud/firestore').Firestore;
-
-export function createFirestoreStore(options: FirestoreStoreOptions): CompletionStore & { close(): Promise<void> } {
-  let db: Promise<Firestore> | undefined;
-  const client = () => {
-    db ??= import('@google-cloud/firestore').then(({ Firestore }) => new Firestore({
-      ...(options.projectId ? { projectId: options.projectId } : {}),
-      databaseId: options.databaseId,
-      ignoreUndefinedProperties: true,
-    }));
-    return db;
-  };
+export function createFirestoreCompletionStore(options: FirestoreStoreOptions): CompletionStore & { close(): Promise<void> } {
+  const client = lazyFirestore(options);
   const doc = async (jobId: string) => (await client()).collection(options.collection).doc(jobId);
 
   return {
@@ -71,7 +62,7 @@ export function createFirestoreStore(options: FirestoreStoreOptions): Completion
       };
     },
     async close() {
-      if (db) await (await db).terminate();
+      await client.close();
     },
   };
 }

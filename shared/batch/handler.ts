@@ -8,7 +8,8 @@ import { deliveryFromEvent, type MessagePublishedData } from './event.js';
 import { salvageJobId } from './job.js';
 import { createPubSubPublisher } from './publisher.js';
 import { processDelivery, type BatchDeps, type DeliveryOutcome } from './run-job.js';
-import { createCompletionStore, type CompletionStore } from './store.js';
+import { createCompletionStore } from './completion-store.js';
+import type { CompletionStore } from './store.js';
 
 let deps: BatchDeps | undefined;
 let store: CompletionStore | undefined;

@@ -2,7 +2,8 @@
 // so HTTP-only instances never pay for it.
 import { GatewayError } from '../errors.js';
 import type { ResultMessage } from './results.js';
-import { projectOfTopic } from './store.js';
+import { projectOfTopic } from './topic-name.js';
+import { lazy } from '../lazy.js';
 
 export interface ResultPublisher {
   /** Resolves once Pub/Sub has the message; rejects when it could not take it (transient). */
@@ -20,19 +21,15 @@ export class PublishError extends GatewayError {
 
 export function createPubSubPublisher(topicName: string, defaultProject?: string): ResultPublisher {
   type Topic = import('@google-cloud/pubsub').Topic;
-  let topic: Promise<{ topic: Topic; batched: Topic; close: () => Promise<void> }> | undefined;
-  const get = () => {
-    topic ??= import('@google-cloud/pubsub').then(({ PubSub }) => {
-      const projectId = projectOfTopic(topicName) ?? defaultProject;
-      const client = new PubSub(projectId ? { projectId } : {});
-      // One message per publish call: shards are megabytes each and are published one at a time.
-      const t = client.topic(topicName, { batching: { maxMessages: 1, maxMilliseconds: 0 } });
-      // Rows are a few KB each: batched, thousands go out in a handful of requests.
-      const batched = client.topic(topicName, { batching: { maxMessages: 1000, maxBytes: 8 * 1024 * 1024, maxMilliseconds: 10 } });
-      return { topic: t, batched, close: () => client.close() };
-    });
-    return topic;
-  };
+  const get = lazy(() => import('@google-cloud/pubsub').then(({ PubSub }) => {
+    const projectId = projectOfTopic(topicName) ?? defaultProject;
+    const client = new PubSub(projectId ? { projectId } : {});
+    // One message per publish call: shards are megabytes each and are published one at a time.
+    const t = client.topic(topicName, { batching: { maxMessages: 1, maxMilliseconds: 0 } });
+    // Rows are a few KB each: batched, thousands go out in a handful of requests.
+    const batched = client.topic(topicName, { batching: { maxMessages: 1000, maxBytes: 8 * 1024 * 1024, maxMilliseconds: 10 } });
+    return { topic: t as Topic, batched: batched as Topic, close: () => client.close() };
+  }));
   return {
     async publish(message) {
       try {
@@ -50,7 +47,8 @@ export function createPubSubPublisher(topicName: string, defaultProject?: string
       }
     },
     async close() {
-      if (topic) await (await topic).close();
+      const started = get.started();
+      if (started) await (await started).close();
     },
   };
 }

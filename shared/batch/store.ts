@@ -1,13 +1,6 @@
 // Where a job's completed shards are recorded before its message is acked, so a redelivered
-// job publishes only what was not published yet. In memory for one process (the embedded
-// default); Firestore or Redis when redeliveries may land on another instance.
-import type { Config } from '../config.js';
-import { createFirestoreStore } from './firestore-store.js';
-import { createMemoryStore } from './memory-store.js';
-import { createRedisCompletionStore } from './redis-store.js';
-
-// Pub/Sub keeps an unacked message at most 31 days; a record outliving that is never needed.
-const RECORD_TTL_SECONDS = 32 * 24 * 3600;
+// job publishes only what was not published yet: the types every implementation shares
+// (memory, Firestore, Redis); completion-store.ts picks one from the configuration.
 
 export interface JobStart {
   /** Deliveries of this job seen so far, this one included. */
@@ -53,23 +46,4 @@ export interface JobRecord {
   gaveUp: boolean;
   createdAt: Date | null;
   updatedAt: Date | null;
-}
-
-export function createCompletionStore(config: Config): CompletionStore {
-  if (config.batch.stateStore === 'firestore') {
-    return createFirestoreStore({
-      collection: config.batch.stateCollection,
-      databaseId: config.cache.firestoreDatabase,
-      projectId: config.vertex.project ?? projectOfTopic(config.batch.resultsTopic),
-    });
-  }
-  if (config.batch.stateStore === 'redis') {
-    return createRedisCompletionStore({ url: config.cache.redisUrl, ttlSeconds: RECORD_TTL_SECONDS });
-  }
-  return createMemoryStore();
-}
-
-/** "projects/P/topics/T" names its project; a short topic name does not. */
-export function projectOfTopic(topic: string | null): string | undefined {
-  return topic?.match(/^projects\/([^/]+)\/topics\//)?.[1];
 }

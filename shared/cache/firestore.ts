@@ -2,6 +2,7 @@
 // for a batch of sets. Every document carries `expiresAt`, checked on read (Firestore's TTL
 // deletion runs up to a day late) and usable as the collection's TTL policy field. The client
 // finds an emulator through FIRESTORE_EMULATOR_HOST itself.
+import { lazyFirestore } from '../firestore.js';
 import type { L2Store, StoreEntry } from './store.js';
 
 export interface FirestoreStoreOptions {
@@ -15,22 +16,9 @@ export interface FirestoreStoreOptions {
 // Firestore's limit on writes per batch.
 const MAX_BATCH_WRITES = 500;
 
-type Db = import('@google-cloud/firestore').Firestore;
-
 export function createFirestoreStore(options: FirestoreStoreOptions): L2Store {
   const now = options.now ?? Date.now;
-  let db: Promise<Db> | undefined;
-
-  function firestore(): Promise<Db> {
-    db ??= import('@google-cloud/firestore').then(({ Firestore }) => {
-      const settings: import('@google-cloud/firestore').Settings = {
-        databaseId: options.databaseId,
-        ...(options.projectId ? { projectId: options.projectId } : {}),
-      };
-      return new Firestore(settings);
-    });
-    return db;
-  }
+  const firestore = lazyFirestore(options);
 
   return {
     kind: 'firestore',
@@ -68,10 +56,6 @@ export function createFirestoreStore(options: FirestoreStoreOptions): L2Store {
       const store = await firestore();
       await store.collection(options.collection).doc('_ping').get();
     },
-    async close() {
-      const pending = db;
-      db = undefined;
-      if (pending) await (await pending).terminate();
-    },
+    close: () => firestore.close(),
   };
 }

@@ -2,6 +2,7 @@
 // piece by piece. Loaded once per folder, on first use.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { lazyBy } from '../lazy.js';
 import { readModelFolder } from '../model/folder.js';
 import { loadTokenizer } from '../providers/local/runtime.js';
 import { chunkText, chunkTextAsync, type Chunk, type ChunkOptions, type Yielding } from './chunker.js';
@@ -21,8 +22,6 @@ export interface Chunker {
   /** chunk, letting the event loop run every few milliseconds: what request handlers use. */
   chunkAsync(text: string, options: ChunkOptions, yielding?: Yielding): Promise<Chunk[]>;
 }
-
-const loaded = new Map<string, Promise<Chunker>>();
 
 /**
  * Whether the folder's tokenizer tokenizes each whitespace-, punctuation- or CJK-delimited piece
@@ -46,28 +45,21 @@ function assertBertTokenizer(dir: string, spec: any): void {
   if (!isPieceWiseSpec(spec)) throw new Error(`LOCAL_MODEL_DIR: chunking needs a BERT WordPiece tokenizer; ${dir}/tokenizer.json is another kind`);
 }
 
-export function chunkerFor(modelDir: string, memoBytes?: number): Promise<Chunker> {
-  let chunker = loaded.get(modelDir);
-  if (!chunker) {
-    chunker = (async () => {
-      const folder = readModelFolder(modelDir);
-      const spec = readTokenizerSpec(folder.dir);
-      assertBertTokenizer(folder.dir, spec);
-      const counter = createTokenCounter((await loadTokenizer(folder)) as unknown as PieceTokenizer, {
-        memoBytes: memoBytes ?? 16 * 1024 * 1024,
-        fastCount: wordPieceCounter(spec),
-      });
-      const queryInstructionTokens = folder.queryInstruction ? counter.count(folder.queryInstruction) : 0;
-      return {
-        model: folder.model,
-        counter,
-        queryInstructionTokens,
-        chunk: (text: string, options: ChunkOptions) => chunkText(text, options, counter),
-        chunkAsync: (text: string, options: ChunkOptions, yielding?: Yielding) => chunkTextAsync(text, options, counter, yielding),
-      };
-    })();
-    chunker.catch(() => loaded.delete(modelDir));
-    loaded.set(modelDir, chunker);
-  }
-  return chunker;
-}
+/** The chunker of a model folder, loaded once (a failed load is tried again on the next call). */
+export const chunkerFor: (modelDir: string, memoBytes?: number) => Promise<Chunker> = lazyBy(async (modelDir: string, memoBytes?: number) => {
+  const folder = readModelFolder(modelDir);
+  const spec = readTokenizerSpec(folder.dir);
+  assertBertTokenizer(folder.dir, spec);
+  const counter = createTokenCounter((await loadTokenizer(folder)) as unknown as PieceTokenizer, {
+    memoBytes: memoBytes ?? 16 * 1024 * 1024,
+    fastCount: wordPieceCounter(spec),
+  });
+  const queryInstructionTokens = folder.queryInstruction ? counter.count(folder.queryInstruction) : 0;
+  return {
+    model: folder.model,
+    counter,
+    queryInstructionTokens,
+    chunk: (text: string, options: ChunkOptions) => chunkText(text, options, counter),
+    chunkAsync: (text: string, options: ChunkOptions, yielding?: Yielding) => chunkTextAsync(text, options, counter, yielding),
+  };
+});

@@ -4,6 +4,7 @@
 // embedded. The encoder (about 1 MB of ranks, ~0.5 s to build) loads on the first token ids
 // only, so a cold start that sees text never pays for it.
 import { invalid } from '../errors.js';
+import { lazy } from '../lazy.js';
 
 type Encoding = 'cl100k_base';
 
@@ -25,21 +26,13 @@ interface Decoder {
   special: Set<number>;
 }
 
-let loading: Promise<Decoder> | undefined;
-
-function decoder(): Promise<Decoder> {
-  loading ??= Promise.all([import('js-tiktoken/lite'), import('js-tiktoken/ranks/cl100k_base')]).then(([{ Tiktoken }, { default: ranks }]) => {
-    const encoder = new Tiktoken(ranks);
-    return { decode: (ids) => encoder.decode(ids), special: new Set(Object.values(ranks.special_tokens)) };
-  }, (error) => {
-    loading = undefined;
-    throw error;
-  });
-  return loading;
-}
+const decoder = lazy(() => Promise.all([import('js-tiktoken/lite'), import('js-tiktoken/ranks/cl100k_base')]).then(([{ Tiktoken }, { default: ranks }]): Decoder => {
+  const encoder = new Tiktoken(ranks);
+  return { decode: (ids) => encoder.decode(ids), special: new Set(Object.values(ranks.special_tokens)) };
+}));
 
 /** Whether the token decoder has been loaded in this process (for the cold-start bench). */
-export const tokenDecoderLoaded = () => loading !== undefined;
+export const tokenDecoderLoaded = () => decoder.started() !== undefined;
 
 export function encodingFor(model: string): Encoding {
   const encoding = ENCODING_OF[model];

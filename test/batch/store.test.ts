@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createFirestoreStore } from '../../shared/batch/firestore-store.js';
+import { createFirestoreCompletionStore } from '../../shared/batch/firestore-store.js';
 import { createMemoryStore } from '../../shared/batch/memory-store.js';
 import { createRedisCompletionStore } from '../../shared/batch/redis-store.js';
 import type { CompletionStore } from '../../shared/batch/store.js';
 import { uniquePrefix } from '../helpers/pubsub.js';
 
-const firestore = createFirestoreStore({ collection: uniquePrefix('b6-jobs'), databaseId: '(default)', projectId: process.env.TEST_GCP_PROJECT ?? 'test-proj' });
+const firestore = createFirestoreCompletionStore({ collection: uniquePrefix('b6-jobs'), databaseId: '(default)', projectId: process.env.TEST_GCP_PROJECT ?? 'test-proj' });
 const redis = createRedisCompletionStore({ url: process.env.TEST_REDIS_URL!, prefix: `${uniquePrefix('b6')}:`, ttlSeconds: 60 });
 afterAll(() => Promise.all([firestore.close(), redis.close()]));
 
@@ -69,7 +69,7 @@ describe.each(stores)('%s completion store: the record GET /jobs/{job_id} reads'
 describe('BATCH_STATE_STORE', () => {
   it('follows the shared store when unset, and refuses an unknown store by name', async () => {
     const { loadConfig } = await import('../../shared/config.js');
-    const { createCompletionStore } = await import('../../shared/batch/store.js');
+    const { createCompletionStore } = await import('../../shared/batch/completion-store.js');
     expect(loadConfig({}).batch.stateStore).toBe('memory');
     expect(loadConfig({ CACHE_STORE: 'firestore' }).batch.stateStore).toBe('firestore');
     expect(loadConfig({ CACHE_STORE: 'redis' }).batch.stateStore).toBe('redis');

@@ -9,6 +9,7 @@ import { createBatcher, type Batcher } from './batcher.js';
 import { encodeWithin } from './encode.js';
 import type { LocalRuntime } from './runtime.js';
 import type { InferencePool } from './worker-pool.js';
+import { lazy } from '../../lazy.js';
 
 export interface LocalProviderOptions {
   folder: ModelFolder;
@@ -43,23 +44,13 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
   inferencePool(): InferencePool | undefined;
 } {
   const { folder } = options;
-  let runtime: Promise<LocalRuntime> | undefined;
-  let loaded = false;
-  let batcher: Batcher | undefined;
   let pool: InferencePool | undefined;
+  const getRuntime = lazy(() => options.loadRuntime().then((rt) => {
+    pool = rt.pool;
+    return rt;
+  }));
+  let batcher: Batcher | undefined;
   let pieceWise: boolean | undefined;
-
-  function getRuntime(): Promise<LocalRuntime> {
-    runtime ??= options.loadRuntime().then((rt) => {
-      loaded = true;
-      pool = rt.pool;
-      return rt;
-    }, (error) => {
-      runtime = undefined;
-      throw error;
-    });
-    return runtime;
-  }
 
   function batcherLimits() {
     return { maxBatchSize: options.maxBatchSize, maxBatchTokens: options.maxBatchTokens, maxQueued: options.maxQueuedTexts, coalesce: options.coalesce };
@@ -81,7 +72,7 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
   return {
     name: 'local',
     info: () => info,
-    ready: () => loaded,
+    ready: () => getRuntime.loaded(),
     inferencePool: () => pool,
     checkAdmission(texts, field) {
       if (batcher) batcher.check(texts, field);
@@ -124,7 +115,7 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
       };
     },
     async health() {
-      return { provider: 'local', model: folder.model, loaded, queued: batcher?.load() ?? 0, ...(pool ? { workers: pool.stats() } : {}) };
+      return { provider: 'local', model: folder.model, loaded: getRuntime.loaded(), queued: batcher?.load() ?? 0, ...(pool ? { workers: pool.stats() } : {}) };
     },
   };
 

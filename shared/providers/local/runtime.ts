@@ -5,6 +5,7 @@
 import type { ModelFolder } from '../../model/folder.js';
 import { padSequences, poolRow } from './tensors.mjs';
 import { startInferencePool, type InferencePool } from './worker-pool.js';
+import { lazy } from '../../lazy.js';
 
 export interface LocalRuntime {
   /** Token ids with the model's special tokens, not truncated. */
@@ -33,17 +34,15 @@ export interface TokenizerLike {
   sep_token_id?: number;
 }
 
-let transformers: Promise<typeof import('@huggingface/transformers')> | undefined;
+const transformers = lazy(() => import('@huggingface/transformers').then((lib) => {
+  lib.env.allowRemoteModels = false;
+  lib.env.allowLocalModels = true;
+  return lib;
+}));
 
 /** transformers.js, configured to read models from disk only: no hub at build or run time. */
 export function importTransformers(modelsRoot: string): Promise<typeof import('@huggingface/transformers')> {
-  transformers ??= import('@huggingface/transformers').then((lib) => {
-    lib.env.allowRemoteModels = false;
-    lib.env.allowLocalModels = true;
-    lib.env.localModelPath = modelsRoot;
-    return lib;
-  });
-  return transformers.then((lib) => {
+  return transformers().then((lib) => {
     lib.env.localModelPath = modelsRoot;
     return lib;
   });

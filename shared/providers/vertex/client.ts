@@ -3,6 +3,7 @@
 // loads every Vertex service (measured in bench/vertex-cold-start.bench.ts).
 import { createRequire } from 'node:module';
 import type { VertexTransport } from '../../config.js';
+import { lazy } from '../../lazy.js';
 
 export interface PredictCall {
   /** `projects/P/locations/L/publishers/google/models/M` */
@@ -109,23 +110,11 @@ async function loadClient(settings: VertexClientSettings): Promise<{ client: Cli
 }
 
 export function createVertexClient(settings: VertexClientSettings): VertexClient {
-  let loading: Promise<{ client: Client; helpers: Helpers }> | undefined;
-  let ready = false;
-
-  function get() {
-    loading ??= loadClient(settings).then((loaded) => {
-      ready = true;
-      return loaded;
-    }, (error) => {
-      loading = undefined;
-      throw error;
-    });
-    return loading;
-  }
+  const get = lazy(() => loadClient(settings));
 
   return {
     transport: settings.transport,
-    loaded: () => ready,
+    loaded: () => get.loaded(),
     async predict(call, { timeoutMs, signal }) {
       const { client, helpers } = await get();
       signal?.throwIfAborted();
@@ -160,7 +149,8 @@ export function createVertexClient(settings: VertexClientSettings): VertexClient
       };
     },
     async close() {
-      if (loading) await (await loading).client.close();
+      const started = get.started();
+      if (started) await (await started).client.close();
     },
   };
 }
