@@ -43,8 +43,9 @@ export async function writeVertexShard(emulatorHost: string | null, job: BatchJo
   const storage = await storageClient(emulatorHost);
   const prefix = job.outputPrefix!;
   await Promise.all(outcome.perModel.map(async (m, modelIndex) => {
-    const body = vertexLines(outcome, modelIndex, instances).map((line) => JSON.stringify(line)).join('\n');
-    await storage.bucket(prefix.bucket).file(outputObjectName(prefix, job.jobId, m.model, shard)).save(body.length > 0 ? `${body}\n` : '', {
+    const lines = vertexLines(outcome, modelIndex, instances).map((line) => `${JSON.stringify(line)}\n`).join('');
+    // Bytes, not a string: a multipart upload of a string with non-ASCII text hung the emulator's connection.
+    await storage.bucket(prefix.bucket).file(outputObjectName(prefix, job.jobId, m.model, shard)).save(Buffer.from(lines, 'utf8'), {
       resumable: false, contentType: 'application/jsonl', validation: false,
     });
   }));
