@@ -43,10 +43,11 @@ export async function writeVertexShard(emulatorHost: string | null, job: BatchJo
   const storage = await storageClient(emulatorHost);
   const prefix = job.outputPrefix!;
   await Promise.all(outcome.perModel.map(async (m, modelIndex) => {
-    const lines = vertexLines(outcome, modelIndex, instances).map((line) => `${JSON.stringify(line)}\n`).join('');
-    // Bytes, not a string: a multipart upload of a string with non-ASCII text hung the emulator's connection.
-    await storage.bucket(prefix.bucket).file(outputObjectName(prefix, job.jobId, m.model, shard)).save(Buffer.from(lines, 'utf8'), {
-      resumable: false, contentType: 'application/jsonl', validation: false,
+    const body = Buffer.from(vertexLines(outcome, modelIndex, instances).map((line) => `${JSON.stringify(line)}\n`).join(''), 'utf8');
+    // A shard's file is megabytes of floats: Cloud Storage advises resumable uploads past ~5 MB
+    // (a 10 MB single-request upload also broke the emulator's connection).
+    await storage.bucket(prefix.bucket).file(outputObjectName(prefix, job.jobId, m.model, shard)).save(body, {
+      resumable: body.length > 5 * 1024 * 1024, contentType: 'application/jsonl', validation: false,
     });
   }));
 }
