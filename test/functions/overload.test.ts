@@ -12,14 +12,17 @@ beforeAll(async () => {
   server = await startTestServer({ LOCAL_MAX_QUEUED_TEXTS: '16', CACHE_L1_BYTES: '0' });
   const res = await postJson(`${server.url}/embed`, { inputs: ['风暴中的请求'] });
   reference = res.json.embeddings[0].values;
+  expect(reference).toHaveLength(512);
 });
 afterAll(() => server.close());
 
 const CLIENTS = 200;
 const ATTEMPTS = 2;
+// Four texts a request on a queue of 16: four requests fill it, whatever the batch size.
+const inputs = ['风暴中的请求', '第二句', '第三句话', '第四句话在这里'];
 
 describe('a 429 storm on a small queue', () => {
-  it('answers every request 200 or 429 with retry-after, and keeps serving /healthz', async () => {
+  it('answers every request 200 or 429 with retry-after, and keeps serving /healthz', { timeout: 240_000 }, async () => {
     const statuses = new Map<number, number>();
     let wrongVector = 0;
     let missingRetryAfter = 0;
@@ -28,7 +31,7 @@ describe('a 429 storm on a small queue', () => {
     const storm = Promise.all(Array.from({ length: CLIENTS }, async () => {
       // Ignores retry-after: sends again the moment an answer arrives.
       for (let i = 0; i < ATTEMPTS; i++) {
-        const res = await postJson(`${server.url}/embed`, { inputs: ['风暴中的请求'] });
+        const res = await postJson(`${server.url}/embed`, { inputs });
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if (res.status === 200 && JSON.stringify(res.json.embeddings[0].values) !== JSON.stringify(reference)) wrongVector++;
         if (res.status === 429 && res.headers.get('retry-after') !== '1') missingRetryAfter++;
@@ -42,7 +45,7 @@ describe('a 429 storm on a small queue', () => {
     await storm;
     expect([...statuses.keys()].sort()).toEqual([200, 429]);
     expect(statuses.get(200)! + statuses.get(429)!).toBe(CLIENTS * ATTEMPTS);
-    expect(statuses.get(200)).toBeGreaterThanOrEqual(16);
+    expect(statuses.get(200)).toBeGreaterThanOrEqual(4);
     expect(wrongVector).toBe(0);
     expect(missingRetryAfter).toBe(0);
     expect(healthy).toBeGreaterThan(0);
