@@ -15,6 +15,7 @@ const servicesTests = [
   // embedBatch's example in the OpenAPI document publishes its result to the emulator.
   'test/openapi/document.test.ts',
   'test/scripts/batch-cli.test.ts',
+  'test/scripts/batch-cli-status.test.ts',
 ];
 
 export default defineConfig({

@@ -1,7 +1,9 @@
 // `npm run batch -- --jobs-topic T --in items.jsonl --out results.jsonl`: submits a JSONL file
 // as batch jobs and collects every item's result into a JSONL file, with a progress bar and a
 // summary on stderr. It listens on its own temporary subscription to the results topic,
-// created before the first job is published so no result can be missed.
+// created before the first job is published so no result can be missed. With --follow it holds
+// no subscription: it polls each job's status (GET /jobs/{job_id}) until done or failed.
+// `npm run batch -- status <job_id>` prints one job's status.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -10,20 +12,28 @@ import { config } from '../shared/config.js';
 import { ResultCollector } from './batch/collect.js';
 import { readItems, splitJobs } from './batch/input.js';
 import { progressBar } from './batch/progress.js';
+import { describeStatus, fetchStatus, followJobs } from './batch/status.js';
 
-const usage = `Usage: npm run batch -- --jobs-topic <topic> --in <items.jsonl> --out <results.jsonl>
+const usage = `Usage: npm run batch -- --jobs-topic <topic> --in <items.jsonl> (--out <results.jsonl> | --follow)
   [--results-topic <topic>]   default: RESULTS_TOPIC
   [--project <id>]            for short topic names (default: the one in the topic path)
   [--models vertex,local] [--task RETRIEVAL_DOCUMENT] [--fallback] [--no-truncate] [--encoding float|base64]
-  [--job-size 1000] [--job-prefix cli] [--timeout 3600]`;
+  [--job-size 1000] [--job-prefix cli] [--timeout 3600]
+  [--follow] [--interval 2]    poll job status instead of collecting results (no --out)
+       npm run batch -- status <job_id>
+  [--url <gateway>]            default: GATEWAY_URL, else http://127.0.0.1:PORT (status and --follow)
+  [--api-key <key>]            default: GATEWAY_API_KEY`;
 
 function fail(message: string): never {
   process.stderr.write(`batch: ${message}\n${usage}\n`);
   process.exit(2);
 }
 
-const { values: args } = parseArgs({
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
+    follow: { type: 'boolean', default: false }, interval: { type: 'string', default: '2' },
+    url: { type: 'string' }, 'api-key': { type: 'string' },
     'jobs-topic': { type: 'string' }, 'results-topic': { type: 'string' }, project: { type: 'string' },
     in: { type: 'string' }, out: { type: 'string' }, models: { type: 'string' }, task: { type: 'string' },
     fallback: { type: 'boolean', default: false }, 'no-truncate': { type: 'boolean', default: false },
@@ -35,10 +45,33 @@ if (args.help) {
   process.stdout.write(`${usage}\n`);
   process.exit(0);
 }
+// The client libraries otherwise probe Google's metadata server (and warn) even for the emulator.
+if (config().batch.pubsubEmulatorHost) process.env.METADATA_SERVER_DETECTION ??= 'none';
+const statusClient = { gatewayUrl: args.url ?? config().batch.gatewayUrl, apiKey: args['api-key'] ?? config().batch.apiKey };
+
+if (positionals[0] === 'status') {
+  const jobId = positionals[1] ?? fail('status needs a job id');
+  let status;
+  try {
+    status = await fetchStatus(statusClient, jobId);
+  } catch (error) {
+    process.stderr.write(`batch: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  if (!status) {
+    process.stderr.write(`batch: job ${jobId} not found at ${statusClient.gatewayUrl} (not delivered yet, or another completion store)\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`batch: ${describeStatus(status)}\n`);
+  process.stdout.write(`${JSON.stringify(status)}\n`);
+  process.exit(0);
+}
+if (positionals.length > 0) fail(`unknown command ${positionals[0]}`);
+
 const jobsTopic = args['jobs-topic'] ?? fail('--jobs-topic is required');
-const resultsTopic = args['results-topic'] ?? config().batch.resultsTopic ?? fail('--results-topic (or RESULTS_TOPIC) is required');
 const input = args.in ?? fail('--in is required');
-const output = args.out ?? fail('--out is required');
+const intervalMs = Number(args.interval) * 1000;
+if (!(intervalMs > 0)) fail('--interval must be a positive number of seconds');
 const jobSize = Number(args['job-size']);
 if (!Number.isInteger(jobSize) || jobSize < 1 || jobSize > config().batch.maxItems) fail(`--job-size must be between 1 and ${config().batch.maxItems}`);
 const timeoutMs = Number(args.timeout) * 1000;
@@ -62,6 +95,31 @@ const options = {
 };
 const jobs = splitJobs(items, jobSize, (n) => `${args['job-prefix']}-${runId}-${n}`, options);
 
+if (args.follow) {
+  const projectId = args.project ?? jobsTopic.match(/^projects\/([^/]+)\//)?.[1];
+  const pubsub = new PubSub(projectId ? { projectId } : {});
+  const topic = pubsub.topic(jobsTopic);
+  for (const job of jobs) await topic.publishMessage({ data: Buffer.from(JSON.stringify(job)), attributes: { job_id: job.job_id } });
+  await pubsub.close();
+  process.stderr.write(`batch: submitted ${items.length} items as ${jobs.length} job(s); following their status at ${statusClient.gatewayUrl}\n`);
+  let last;
+  try {
+    last = await followJobs(statusClient, jobs.map((j) => j.job_id), {
+      intervalMs, deadline: Date.now() + timeoutMs, onChange: (s) => process.stderr.write(`batch: ${describeStatus(s)}\n`),
+    });
+  } catch (error) {
+    process.stderr.write(`batch: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  // One status line per job on stdout: what a script waiting on the jobs reads.
+  for (const [jobId, status] of last) process.stdout.write(`${JSON.stringify(status ?? { job_id: jobId, state: 'unknown' })}\n`);
+  const states = [...last.values()].map((s) => s?.state ?? 'unknown');
+  if (states.some((s) => s === 'running' || s === 'unknown')) process.stderr.write(`batch: timed out after ${args.timeout}s\n`);
+  process.exit(states.every((s) => s === 'done') ? 0 : 1);
+}
+
+const resultsTopic = args['results-topic'] ?? config().batch.resultsTopic ?? fail('--results-topic (or RESULTS_TOPIC) is required');
+const output = args.out ?? fail('--out (or --follow) is required');
 const projectId = args.project ?? resultsTopic.match(/^projects\/([^/]+)\//)?.[1] ?? jobsTopic.match(/^projects\/([^/]+)\//)?.[1];
 const pubsub = new PubSub(projectId ? { projectId } : {});
 const started = Date.now();

@@ -141,6 +141,11 @@ export interface Config {
     inputMaxBytes: number;
     /** fake-gcs-server or another local Cloud Storage (STORAGE_EMULATOR_HOST), as http://host:port. */
     storageEmulatorHost: string | null;
+    /** Where the batch CLI reads job status (GET /jobs/{job_id}): the gateway's base URL, and its API key if it needs one. */
+    gatewayUrl: string;
+    apiKey: string | null;
+    /** The Pub/Sub emulator (host:port) the client libraries talk to instead of Google, if set. */
+    pubsubEmulatorHost: string | null;
   };
   web: {
     /**
@@ -477,6 +482,9 @@ export function loadConfig(env: Env = process.env): Config {
       inputShardBytes: r.int('BATCH_INPUT_SHARD_BYTES', 256 * 1024, 1024),
       inputMaxBytes: r.int('BATCH_INPUT_MAX_BYTES', 1024 * 1024 * 1024, 1),
       storageEmulatorHost: r.optionalString('STORAGE_EMULATOR_HOST'),
+      gatewayUrl: r.string('GATEWAY_URL', `http://127.0.0.1:${r.int('PORT', 8080, 0, 65535)}`),
+      apiKey: r.optionalString('GATEWAY_API_KEY'),
+      pubsubEmulatorHost: r.optionalString('PUBSUB_EMULATOR_HOST'),
     },
     web: {
       routeUrls: parseRouteUrls(r),
