@@ -16,6 +16,7 @@ const servicesTests = [
   'test/openapi/document.test.ts',
   'test/scripts/batch-cli.test.ts',
   'test/scripts/batch-cli-status.test.ts',
+  'test/scripts/batch-local.test.ts',
 ];
 
 export default defineConfig({
