@@ -2,11 +2,14 @@
 // pushed to embedBatch behind the real functions-framework, embedded by the bundled model and
 // collected from the results topic, against the floor: the local provider embedding the same
 // texts directly, in the same process, in the same run. Target: batch >= 0.8x the floor.
+// Also the rows output (`output: "rows"`, one message per item and model) against the shards
+// output (the default) on the same items in the same run. Target: rows >= 0.9x shards.
 // Usage: tsx bench/batch.bench.ts [items] [rounds]  (or BENCH_BATCH_ITEMS / BENCH_ROUNDS)
 import { randomBytes } from 'node:crypto';
 import { PubSub, type Message } from '@google-cloud/pubsub';
 import { loadConfig, resetConfig } from '../shared/config.js';
 import { startDevServer } from '../shared/dev-server.js';
+import { rowResultId } from '../shared/batch/rows.js';
 import { createGateway, setGateway } from '../shared/gateway.js';
 import { ports, startServices, stopServices } from '../test/setup/services.js';
 import { chunks, mixedCorpus } from './lib/corpus.js';
@@ -44,7 +47,11 @@ pull.on('message', (message: Message) => {
   message.ack();
   const job = waiting.get(message.attributes.job_id ?? '');
   if (!job) return;
-  for (const item of JSON.parse(message.data.toString('utf8')).items as { id: string }[]) job.ids.delete(item.id);
+  const body = JSON.parse(message.data.toString('utf8'));
+  // A row message (format=row) carries one (item, model); a shard message carries many items.
+  // Keyed by result_id for rows, so a job with several models waits for every (item, model).
+  if (message.attributes.format === 'row') job.ids.delete(body.result_id as string);
+  else for (const item of body.items as { id: string }[]) job.ids.delete(item.id);
   if (job.ids.size === 0) job.done();
 });
 
@@ -60,12 +67,17 @@ async function floorPass(list: string[]): Promise<number> {
   return perSecond(list.length, ms);
 }
 
-/** Publish the job, then wait until every item id has arrived on the results topic. */
-async function batchPass(list: string[]): Promise<number> {
+/**
+ * Publish the job, then wait until every item id (shards) or every row's result_id (rows, one
+ * per item for the one default model) has arrived on the results topic.
+ */
+async function batchPass(list: string[], output: 'shards' | 'rows' = 'shards'): Promise<number> {
   const jobId = `bench-${round++}-${randomBytes(3).toString('hex')}`;
+  const expected = list.map((_, i) => (output === 'rows' ? rowResultId(jobId, `t${i}`, 0) : `t${i}`));
   const { ms } = await timed(async () => {
-    const finished = new Promise<void>((done) => waiting.set(jobId, { ids: new Set(list.map((_, i) => `t${i}`)), done }));
-    await jobs.publishMessage({ data: Buffer.from(JSON.stringify({ job_id: jobId, items: list.map((text, i) => ({ id: `t${i}`, text })) })) });
+    const finished = new Promise<void>((done) => waiting.set(jobId, { ids: new Set(expected), done }));
+    const body = { job_id: jobId, output, items: list.map((text, i) => ({ id: `t${i}`, text })) };
+    await jobs.publishMessage({ data: Buffer.from(JSON.stringify(body)) });
     await finished;
   });
   waiting.delete(jobId);
@@ -75,12 +87,15 @@ async function batchPass(list: string[]): Promise<number> {
 // Warm-up: loads the model and the Pub/Sub clients on both paths.
 await floorPass(texts.slice(0, 50));
 await batchPass(texts.slice(0, 200));
+await batchPass(texts.slice(0, 200), 'rows');
 
-const contenders = { floor: () => floorPass(texts), batch: () => batchPass(texts) };
+const contenders = { floor: () => floorPass(texts), batch: () => batchPass(texts), rows: () => batchPass(texts, 'rows') };
 const rounds = await interleave(ROUNDS, contenders);
 const floor = median(rounds.floor);
 const batch = median(rounds.batch);
+const rows = median(rounds.rows);
 const ratios = rounds.batch.map((b, i) => b / rounds.floor[i]!);
+const rowRatios = rounds.rows.map((r, i) => r / rounds.batch[i]!);
 
 console.log(`## Batch jobs through Pub/Sub: ${ITEMS} items per job, ${ROUNDS} interleaved rounds (median)`);
 console.log(await machineNote());
@@ -88,8 +103,10 @@ console.log('The machine is shared with other work in progress: compare the rati
 console.log(table(['path', 'items/s (median)', 'rounds'], [
   ['local provider (floor)', fixed(floor), rounds.floor.map((v) => fixed(v)).join(', ')],
   ['emulator → embedBatch → results topic', fixed(batch), rounds.batch.map((v) => fixed(v)).join(', ')],
+  ['same, output: "rows" (one message per item)', fixed(rows), rounds.rows.map((v) => fixed(v)).join(', ')],
 ]));
 summaryLine(`batch ${fixed(batch)} items/s vs local provider ${fixed(floor)} items/s = ${ratio(median(ratios))} of the floor (target ≥ 0.80×), ${ITEMS} items/job`);
+summaryLine(`batch rows ${fixed(rows)} items/s vs shards ${fixed(batch)} items/s = ${ratio(median(rowRatios))} (target ≥ 0.90×), ${ITEMS} items/job`);
 
 await pull.close();
 for (const name of [`${prefix}-pull`, `${prefix}-push`]) await pubsub.subscription(name).delete().catch(() => undefined);
