@@ -2,22 +2,20 @@
 // bundled model) gives 2,000 row messages, every one a valid row of the BigQuery table schema.
 // The function's process is killed (SIGKILL) mid-job and a restarted one takes the redelivery:
 // deduplicated by result_id, no row is missing and none differs from its copy but in created_at.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KillableFunctions } from '../helpers/killable-function.js';
 import { freePort } from '../../scripts/lib/ports.js';
 import { startFakeVertex, type FakeVertex } from '../fakes/vertex-server.js';
 import { loadRowsSchema, rowProblems } from '../helpers/bq-schema.js';
 import { PubSubFixture, sampleTexts, uniquePrefix, type Collector } from '../helpers/pubsub.js';
 import { vertexEnv } from '../helpers/vertex.js';
 
-const root = path.resolve(__dirname, '../..');
 const ITEMS = 1000;
 const SHARD_ITEMS = 100;
 const fx = new PubSubFixture(uniquePrefix('i14rows'));
 let results: Collector;
 let fake: FakeVertex;
-const children: ChildProcess[] = [];
+const functions = new KillableFunctions();
 
 beforeAll(async () => {
   fake = await startFakeVertex({ transport: 'grpc' });
@@ -25,39 +23,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) kill(child);
+  functions.killAll();
   await fake?.close();
   await fx.cleanup();
 });
 
-function kill(child: ChildProcess): void {
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
 
-/** The dev server (real functions-framework) in its own process group, ready once it listens. */
-async function startFunction(port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT', 'CACHE_STORE', 'K_SERVICE']) delete childEnv[key];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev-server.ts'], {
-    cwd: root, env: { ...childEnv, PORT: String(port), LOG_LEVEL: 'info', GATEWAY_ENV: 'development', ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  child.stderr!.resume();
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out = (out + chunk).slice(-10_000);
-      if (out.includes('dev server listening')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`dev server exited with ${code}`)));
-  });
-  child.removeAllListeners('exit');
-  return child;
-}
 
 describe('embedBatch rows output, killed mid-job', () => {
   it('delivers 2,000 schema-valid rows for 1,000 items and two models, none missing after redelivery', { timeout: 600_000 }, async () => {
@@ -68,16 +39,16 @@ describe('embedBatch rows output, killed mid-job', () => {
     const jobs = await fx.topic('jobs');
     await fx.push(jobs, `http://127.0.0.1:${port}`);
     const texts = sampleTexts(ITEMS, 90_000);
-    const first = await startFunction(port, env);
+    const first = await functions.start(port, env);
     await fx.publishJob(jobs, { job_id: jobId, output: 'rows', models: ['vertex', 'local'], items: texts.map((text, i) => ({ id: `i${i}`, text })) });
 
     await results.until(() => results.forJob(jobId).length >= 3 * SHARD_ITEMS * 2, 180_000, 'three shards of rows');
-    kill(first);
+    functions.kill(first);
     await new Promise((r) => first.once('exit', r));
     const beforeCrash = new Set(results.forJob(jobId).map((m) => m.body.result_id));
     expect(beforeCrash.size).toBeLessThan(2 * ITEMS); // killed mid-job, not after it
 
-    await startFunction(port, env);
+    await functions.start(port, env);
     await results.until(() => new Set(results.forJob(jobId).map((m) => m.body.result_id)).size >= 2 * ITEMS, 240_000, '2,000 distinct rows');
 
     const messages = results.forJob(jobId);

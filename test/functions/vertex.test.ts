@@ -230,7 +230,7 @@ describe('the circuit breaker', () => {
 });
 
 describe('deadlines (REST transport)', () => {
-  const vx = fakeVertexServer({ transport: 'rest', env: { REQUEST_TIMEOUT_MS: '3000', VERTEX_TIMEOUT_MS: '400', VERTEX_RETRIES: '1' } });
+  const vx = fakeVertexServer({ transport: 'rest', env: { REQUEST_TIMEOUT_MS: '10000', VERTEX_TIMEOUT_MS: '400', VERTEX_RETRIES: '1' } });
   const embed = (body: unknown) => vx.post('/embed', body);
   beforeAll(async () => {
     await embed({ inputs: ['warm the bundled model'], model: 'local' });
