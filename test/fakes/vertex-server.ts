@@ -180,6 +180,25 @@ export async function startFakeVertex(options: { transport?: 'grpc' | 'rest'; li
     return head;
   }
 
+  /**
+   * Applies the next queued injection to a call, the same for predict and embedContent: true when
+   * the call is to hang, a thrown status for a failure. Only predict knows a token-limit refusal.
+   */
+  function applyInjection(call: FakeCall, tokenLimitFailure?: () => FakeStatus): boolean {
+    const injection = nextInjection();
+    if (injection?.kind === 'hang') {
+      call.result = 'hang';
+      return true;
+    }
+    if (injection?.kind !== 'fail') return false;
+    const f = injection.failure;
+    if (f === 429) throw new FakeStatus('RESOURCE_EXHAUSTED', injection.message ?? QUOTA_MESSAGE);
+    if (f === 503) throw new FakeStatus('UNAVAILABLE', injection.message ?? 'The service is currently unavailable.');
+    if (f === 500) throw new FakeStatus('INTERNAL', injection.message ?? 'Internal error encountered.');
+    if (f === 'token-limit' && tokenLimitFailure) throw tokenLimitFailure();
+    throw new FakeStatus('INVALID_ARGUMENT', injection.message ?? 'Request contains an invalid argument.');
+  }
+
   /** One predict, transport-neutral. Resolves null for a hang (the transport then never answers). */
   async function predict(endpoint: string, instances: unknown[], parameters: Record<string, unknown>): Promise<PredictResult | null> {
     const model = /publishers\/google\/models\/([^/:]+)$/.exec(endpoint)?.[1] ?? '';
@@ -201,19 +220,8 @@ export async function startFakeVertex(options: { transport?: 'grpc' | 'rest'; li
     peak = Math.max(peak, ++inFlight);
     try {
       if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-      const injection = nextInjection();
-      if (injection?.kind === 'hang') {
-        call.result = 'hang';
-        return null;
-      }
-      if (injection?.kind === 'fail') {
-        const f = injection.failure;
-        if (f === 429) throw new FakeStatus('RESOURCE_EXHAUSTED', injection.message ?? QUOTA_MESSAGE);
-        if (f === 503) throw new FakeStatus('UNAVAILABLE', injection.message ?? 'The service is currently unavailable.');
-        if (f === 500) throw new FakeStatus('INTERNAL', injection.message ?? 'Internal error encountered.');
-        if (f === 'token-limit') throw new FakeStatus('INVALID_ARGUMENT', tokenLimitMessage(tokens, Math.min(limits.maxTokensPerCall, tokens - 1)));
-        throw new FakeStatus('INVALID_ARGUMENT', injection.message ?? 'Request contains an invalid argument.');
-      }
+      const tokenLimit = () => new FakeStatus('INVALID_ARGUMENT', tokenLimitMessage(tokens, Math.min(limits.maxTokensPerCall, tokens - 1)));
+      if (applyInjection(call, tokenLimit)) return null;
       if (full === undefined) throw new FakeStatus('NOT_FOUND', `Publisher Model \`${endpoint}\` not found.`);
       if (EMBED_CONTENT_MODELS[model]) throw new FakeStatus('INVALID_ARGUMENT', `${model} does not support predict; use embedContent.`);
       if (list.length === 0) throw new FakeStatus('INVALID_ARGUMENT', 'instances must not be empty.');
@@ -277,18 +285,7 @@ export async function startFakeVertex(options: { transport?: 'grpc' | 'rest'; li
     peak = Math.max(peak, ++inFlight);
     try {
       if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-      const injection = nextInjection();
-      if (injection?.kind === 'hang') {
-        call.result = 'hang';
-        return null;
-      }
-      if (injection?.kind === 'fail') {
-        const f = injection.failure;
-        if (f === 429) throw new FakeStatus('RESOURCE_EXHAUSTED', injection.message ?? QUOTA_MESSAGE);
-        if (f === 503) throw new FakeStatus('UNAVAILABLE', injection.message ?? 'The service is currently unavailable.');
-        if (f === 500) throw new FakeStatus('INTERNAL', injection.message ?? 'Internal error encountered.');
-        throw new FakeStatus('INVALID_ARGUMENT', injection.message ?? 'Request contains an invalid argument.');
-      }
+      if (applyInjection(call)) return null;
       if (full === undefined) throw new FakeStatus('NOT_FOUND', `Publisher Model \`${request.model}\` not found.`);
       if (!own) throw new FakeStatus('INVALID_ARGUMENT', `${model} does not support embedContent; use predict.`);
       if (request.texts.length === 0) throw new FakeStatus('INVALID_ARGUMENT', 'content.parts must not be empty.');
