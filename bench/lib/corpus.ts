@@ -1,18 +1,7 @@
 // A deterministic mixed-length Chinese and English corpus. A seeded PRNG strings sentences
 // together from fixed phrase lists, so every bench (and every run) embeds the same texts, and
 // lengths spread from a few tokens to about 400, the spread that makes padding matter.
-
-/** mulberry32: tiny, fast, and the same sequence on every platform for a given seed. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../scripts/lib/seeded-random.js';
 
 const ZH = [
   '我喜欢看电影', '今天股市大跌', '北京的秋天很美', '这家餐厅的菜很好吃', '人工智能正在改变世界',
@@ -54,7 +43,7 @@ export interface CorpusOptions {
  * log-uniform between minTokens and maxTokens (many short texts, a long tail), as real traffic is.
  */
 export function mixedCorpus({ count, seed = 42, minTokens = 4, maxTokens = 400 }: CorpusOptions): string[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)]!;
   const texts: string[] = [];
   for (let i = 0; i < count; i++) {

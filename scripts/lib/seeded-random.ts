@@ -1,0 +1,14 @@
+// One seeded generator for tests and benches that need the same "random" texts on every run
+// and every platform.
+
+/** mulberry32: tiny and fast; the same sequence for a given seed everywhere. Returns [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
