@@ -1,6 +1,7 @@
 // Cold start of a built function, as Cloud Functions starts it: functions-framework on the
 // dist/<function> folder. Compares one-file bundles with split ones (transformers.js in its own
-// chunk, loaded on first use), against a floor: a function that only says hello.
+// chunk, loaded on first use), against a floor: a function that only says hello. /chunk needs
+// only the model's tokenizer, /embed the tokenizer and the inference runtime.
 // Machine is shared and noisy: read the ratios, not the milliseconds.
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
@@ -33,13 +34,17 @@ try {
 
   const variants = { split: true, single: false } as const;
   for (const [name, splitting] of Object.entries(variants)) {
-    await buildAll({ outDir: path.join(tmp, name), only: ['health', 'embed'], splitting });
-    for (const fn of ['health', 'embed']) await linkDeclaredDependencies(path.join(tmp, name, fn), repoRoot);
+    await buildAll({ outDir: path.join(tmp, name), only: ['health', 'embed', 'chunk'], splitting });
+    for (const fn of ['health', 'embed', 'chunk']) await linkDeclaredDependencies(path.join(tmp, name, fn), repoRoot);
   }
 
   const embedRequest = {
     path: '/',
     init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: ['我喜欢看电影'] }) },
+  };
+  const chunkRequest = {
+    path: '/',
+    init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: '我喜欢看电影。'.repeat(40), max_tokens: 64 }) },
   };
   const cases = [
     { label: 'floor (hello)', dir: floorDir, target: 'hello', request: { path: '/' } },
@@ -47,6 +52,8 @@ try {
     { label: 'health, single file', dir: path.join(tmp, 'single/health'), target: 'health', request: { path: '/' } },
     { label: 'embed, split (first vector)', dir: path.join(tmp, 'split/embed'), target: 'embed', request: embedRequest },
     { label: 'embed, single file (first vector)', dir: path.join(tmp, 'single/embed'), target: 'embed', request: embedRequest },
+    { label: 'chunk, split (first chunks)', dir: path.join(tmp, 'split/chunk'), target: 'chunk', request: chunkRequest },
+    { label: 'chunk, single file (first chunks)', dir: path.join(tmp, 'single/chunk'), target: 'chunk', request: chunkRequest },
   ];
   const results: { label: string; listening: number; firstResponse: number }[] = [];
   for (const c of cases) {
@@ -61,6 +68,7 @@ try {
   for (const r of results) {
     console.log(`| ${r.label} | ${r.listening.toFixed(0)} | ${r.firstResponse.toFixed(0)} | ${(r.firstResponse / floor.firstResponse).toFixed(2)}x |`);
   }
+  for (const r of results.slice(1)) console.log(`summary: ${r.label}: ${(r.firstResponse / floor.firstResponse).toFixed(2)}x floor`);
 } finally {
   await rm(tmp, { recursive: true, force: true });
 }
