@@ -6,10 +6,10 @@
 import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 import { performance } from 'node:perf_hooks';
 import { chunkText } from '../shared/chunking/chunker.js';
-import { createTokenCounter, type PieceTokenizer } from '../shared/chunking/counter.js';
+import { createTokenCounter } from '../shared/chunking/counter.js';
 import { loadConfig } from '../shared/config.js';
 import { readModelFolder } from '../shared/model/folder.js';
-import { loadTokenizer } from '../shared/providers/local/runtime.js';
+import { loadTokenizer } from '../shared/model/tokenizer.js';
 import { mixedCorpus } from './lib/corpus.js';
 import { median, medianRatio } from './lib/stats.js';
 import { fixed, machineNote, ratio, summaryLine, table } from './lib/timing.js';
@@ -19,7 +19,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PEER_ROUNDS = Number(process.env.BENCH_PEER_ROUNDS ?? 1);
 const MAX_TOKENS = 510;
 
-const tokenizer = (await loadTokenizer(readModelFolder(loadConfig({}).local.modelDir))) as unknown as PieceTokenizer;
+const tokenizer = await loadTokenizer(readModelFolder(loadConfig({}).local.modelDir).dir);
 const tokens = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).length;
 
 // Paragraphs of mixed sentences from the shared seeded corpus, to 1 MB of UTF-8.

@@ -3,15 +3,14 @@
 // this tree and from a base revision (BENCH_BASE, default `main`, taken with `git archive`),
 // and times process start to the first text answer of each, interleaved; then this tree's
 // first answer to token ids. Median of BENCH_RUNS; read the ratios.
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, symlink, mkdir, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Tiktoken } from 'js-tiktoken/lite';
 import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import { buildAll, repoRoot } from '../scripts/build.js';
 import { linkDeclaredDependencies, startBundle } from '../scripts/build/run-bundle.js';
+import { buildBase } from './lib/base-build.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BASE = process.env.BENCH_BASE ?? 'main';
@@ -42,13 +41,7 @@ async function codeBytes(dir: string): Promise<{ main: number; chunks: number }>
 
 const tmp = await mkdtemp(path.join(os.tmpdir(), 'bench-token-ids-'));
 try {
-  // The base revision, as files, beside this tree's node_modules.
-  const baseRoot = path.join(tmp, 'base-src');
-  await mkdir(baseRoot);
-  execFileSync('sh', ['-c', `git -C "${repoRoot}" archive ${BASE} | tar -x -C "${baseRoot}"`]);
-  await symlink(path.join(repoRoot, 'node_modules'), path.join(baseRoot, 'node_modules'));
-  const baseBuild = (await import(pathToFileURL(path.join(baseRoot, 'scripts/build.ts')).href)) as typeof import('../scripts/build.js');
-  await baseBuild.buildAll({ outDir: path.join(tmp, 'base'), only: ['openaiEmbeddings'] });
+  await buildBase(BASE, path.join(tmp, 'base-src'), { outDir: path.join(tmp, 'base'), only: ['openaiEmbeddings'] });
   await buildAll({ outDir: path.join(tmp, 'head'), only: ['openaiEmbeddings'] });
   const base = path.join(tmp, 'base/openaiEmbeddings');
   const head = path.join(tmp, 'head/openaiEmbeddings');

@@ -16,7 +16,7 @@ export async function readiness(gw: Gateway, options: { load: boolean }): Promis
   let status: Readiness['status'] = 'ok';
   if (options.load && !gw.local.ready()) {
     try {
-      await gw.local.tokenize('warm');
+      await gw.local.load();
     } catch {
       status = 'degraded';
     }

@@ -2,8 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.js';
 import { chunkerFor, type Chunker } from '../../shared/chunking/index.js';
-import { readModelFolder } from '../../shared/model/folder.js';
-import { loadTokenizer } from '../../shared/providers/local/runtime.js';
+import { loadTokenizer } from '../../shared/model/tokenizer.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 let chunker: Chunker;
@@ -12,8 +11,9 @@ let encode: (text: string) => number;
 beforeAll(async () => {
   const dir = loadConfig({}).local.modelDir;
   chunker = await chunkerFor(dir);
-  // An independent tokenizer instance: the chunker's counts are checked against whole-text encodes.
-  const tokenizer = (await loadTokenizer(readModelFolder(dir))) as any;
+  // The chunker counts piece by piece (memo, WordPiece shortcut); its counts are checked against
+  // the tokenizer's encode of the whole text.
+  const tokenizer = await loadTokenizer(dir);
   encode = (text) => tokenizer.encode(text, { add_special_tokens: false }).length;
 });
 

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.js';
 import { readModelFolder } from '../../shared/model/folder.js';
-import { loadTokenizer } from '../../shared/providers/local/runtime.js';
+import { loadTokenizer } from '../../shared/model/tokenizer.js';
 import { wordPieceCounter, type FastCount } from '../../shared/chunking/wordpiece.js';
 import { randomWords } from '../helpers/texts.js';
 
@@ -13,8 +11,8 @@ let encode: (text: string) => number;
 
 beforeAll(async () => {
   const folder = readModelFolder(loadConfig({}).local.modelDir);
-  fast = wordPieceCounter(JSON.parse(readFileSync(path.join(folder.dir, 'tokenizer.json'), 'utf8')))!;
-  const tokenizer = (await loadTokenizer(folder)) as unknown as { encode(t: string, o: { add_special_tokens: boolean }): number[] };
+  const tokenizer = await loadTokenizer(folder.dir);
+  fast = wordPieceCounter(tokenizer.spec)!;
   encode = (text) => tokenizer.encode(text, { add_special_tokens: false }).length;
 });
 

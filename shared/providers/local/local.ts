@@ -1,8 +1,8 @@
 // The bundled model as a provider: tokenizes, cuts at the model's limit (or refuses to),
 // adds the query instruction for retrieval queries, and hands token ids to the batcher.
-import { isPieceWiseTokenizer } from '../../chunking/index.js';
 import { GatewayError } from '../../errors.js';
 import type { ModelFolder } from '../../model/folder.js';
+import { loadTokenizer, type ModelTokenizer } from '../../model/tokenizer.js';
 import { l2Normalize } from '../../vectors.js';
 import type { EmbeddingProvider, EmbedInput, EmbedOptions, ModelInfo, ProviderResult } from '../types.js';
 import { createBatcher, type Batcher } from './batcher.js';
@@ -35,8 +35,10 @@ export function supportedDimensions(folder: ModelFolder): number[] {
 }
 
 export function createLocalProvider(options: LocalProviderOptions): EmbeddingProvider & {
-  /** Token ids as the model will see them, for chunking and token counts. */
+  /** Token ids as the model will see them (the tokenizer only; the inference runtime stays unloaded). */
   tokenize(text: string): Promise<number[]>;
+  /** Loads the tokenizer and the inference runtime now (a readiness probe warming an instance). */
+  load(): Promise<void>;
   ready(): boolean;
   /** Throws the queue's 413 or 429 for this many texts, reserving nothing: before expensive work. */
   checkAdmission(texts: number, field?: string): void;
@@ -50,7 +52,6 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
     return rt;
   }));
   let batcher: Batcher | undefined;
-  let pieceWise: boolean | undefined;
 
   function batcherLimits() {
     return { maxBatchSize: options.maxBatchSize, maxBatchTokens: options.maxBatchTokens, maxQueued: options.maxQueuedTexts, coalesce: options.coalesce };
@@ -79,7 +80,10 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
       else if (texts > options.maxQueuedTexts) createBatcher({ ...batcherLimits(), run: async () => [] }).check(texts, field);
     },
     async tokenize(text) {
-      return (await getRuntime()).encode(text);
+      return (await loadTokenizer(folder.dir)).encode(text);
+    },
+    async load() {
+      await Promise.all([getRuntime(), loadTokenizer(folder.dir)]);
     },
     async embed(inputs: EmbedInput[], opts: EmbedOptions): Promise<ProviderResult> {
       if (opts.dimensions !== undefined && !info.supportedDimensions(opts.dimensions)) {
@@ -88,13 +92,13 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
           `${folder.id} is not Matryoshka-trained and cannot shorten its vectors; supported dimensions: ${sizes.join(', ')}`,
           { field: 'dimensions', detail: { supported_dimensions: sizes } });
       }
-      const rt = await untilAborted(getRuntime(), opts.signal);
+      const [rt, tokenizer] = await untilAborted(Promise.all([getRuntime(), loadTokenizer(folder.dir)]), opts.signal);
       // Room in the queue first: a request refused for load costs no tokenizing.
       const admission = getBatcher(rt).admit(inputs.length, 'inputs');
       let pooled: Float32Array[];
       let encoded: { ids: number[]; truncated: boolean }[];
       try {
-        encoded = await encodeAll(rt, inputs, opts);
+        encoded = await encodeAll(tokenizer, inputs, opts);
         pooled = await admission.submit(encoded.map((e) => e.ids), opts.signal);
       } finally {
         admission.release();
@@ -124,10 +128,10 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
    * text is read only as far as the limit needs; the event loop gets a turn every few
    * milliseconds, so /healthz and other requests are not held behind a big body.
    */
-  async function encodeAll(rt: LocalRuntime, inputs: EmbedInput[], opts: EmbedOptions) {
+  async function encodeAll(tokenizer: ModelTokenizer, inputs: EmbedInput[], opts: EmbedOptions) {
     const prefix = opts.task === 'RETRIEVAL_QUERY' && folder.queryInstruction ? folder.queryInstruction : '';
-    pieceWise ??= isPieceWiseTokenizer(folder.dir);
-    const readAll = !opts.truncate || !pieceWise;
+    const encode = (text: string) => tokenizer.encode(text);
+    const readAll = !opts.truncate || !tokenizer.pieceWise;
     const out: { ids: number[]; truncated: boolean }[] = [];
     let turn = performance.now();
     for (let index = 0; index < inputs.length; index++) {
@@ -137,10 +141,10 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
         turn = performance.now();
       }
       const text = prefix + inputs[index]!.text;
-      const ids = readAll ? rt.encode(text) : encodeWithin(rt.encode, text, folder.maxTokens);
+      const ids = readAll ? encode(text) : encodeWithin(encode, text, folder.maxTokens);
       if (ids.length <= folder.maxTokens) out.push({ ids, truncated: false });
       else if (!opts.truncate) throw new TextTooLongError(index, ids.length, folder.maxTokens);
-      else out.push({ ids: [...ids.slice(0, folder.maxTokens - 1), rt.endTokenId], truncated: true });
+      else out.push({ ids: [...ids.slice(0, folder.maxTokens - 1), tokenizer.endTokenId], truncated: true });
     }
     return out;
   }

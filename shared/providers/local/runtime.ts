@@ -1,17 +1,13 @@
-// The bundled model, run in-process: transformers.js reads the tokenizer, and inference runs in
-// onnxruntime-node on CPU, in worker threads by default (see inference-worker.mjs) or through
-// transformers.js on the main thread. Both are imported on first use only: a route that never
-// embeds locally never pays for them.
+// The bundled model's inference, run in-process: onnxruntime-node on CPU, in worker threads by
+// default (see inference-worker.mjs) or through transformers.js on the main thread. Both are
+// imported on first use only: a route that never embeds locally never pays for them. Token ids
+// come from the model folder's tokenizer (shared/model/tokenizer.ts), which needs neither.
 import type { ModelFolder } from '../../model/folder.js';
 import { padSequences, poolRow } from './tensors.mjs';
 import { startInferencePool, type InferencePool } from './worker-pool.js';
 import { lazy } from '../../lazy.js';
 
 export interface LocalRuntime {
-  /** Token ids with the model's special tokens, not truncated. */
-  encode(text: string): number[];
-  /** Id that closes a sequence ([SEP] for BERT), kept when a sequence is cut. */
-  endTokenId: number;
   /** One pooled (not yet normalised) vector per sequence. */
   infer(sequences: number[][]): Promise<Float32Array[]>;
   /** How many inference runs can usefully be in flight at once. */
@@ -29,11 +25,6 @@ export interface RuntimeOptions {
   workerScript?: URL;
 }
 
-export interface TokenizerLike {
-  encode(text: string): number[];
-  sep_token_id?: number;
-}
-
 const transformers = lazy(() => import('@huggingface/transformers').then((lib) => {
   lib.env.allowRemoteModels = false;
   lib.env.allowLocalModels = true;
@@ -41,33 +32,22 @@ const transformers = lazy(() => import('@huggingface/transformers').then((lib) =
 }));
 
 /** transformers.js, configured to read models from disk only: no hub at build or run time. */
-export function importTransformers(modelsRoot: string): Promise<typeof import('@huggingface/transformers')> {
+function importTransformers(modelsRoot: string): Promise<typeof import('@huggingface/transformers')> {
   return transformers().then((lib) => {
     lib.env.localModelPath = modelsRoot;
     return lib;
   });
 }
 
-export async function loadTokenizer(folder: ModelFolder): Promise<TokenizerLike> {
-  const { dirname, basename } = await import('node:path');
-  const lib = await importTransformers(dirname(folder.dir) + '/');
-  return (await lib.AutoTokenizer.from_pretrained(basename(folder.dir))) as unknown as TokenizerLike;
-}
-
 export async function loadLocalRuntime(folder: ModelFolder, options: RuntimeOptions): Promise<LocalRuntime> {
   if (options.workers > 0) {
-    const [tokenizer, pool] = await Promise.all([
-      loadTokenizer(folder),
-      startInferencePool(folder, { workers: options.workers, threadsPerWorker: options.threads || 1, script: options.workerScript }),
-    ]);
-    return { encode: (text) => tokenizer.encode(text), endTokenId: tokenizer.sep_token_id ?? 102, infer: pool.infer, parallelism: pool.size, pool };
+    const pool = await startInferencePool(folder, { workers: options.workers, threadsPerWorker: options.threads || 1, script: options.workerScript });
+    return { infer: pool.infer, parallelism: pool.size, pool };
   }
   const threads = options.threads;
   const { dirname, basename } = await import('node:path');
   const lib = await importTransformers(dirname(folder.dir) + '/');
-  const name = basename(folder.dir);
-  const tokenizer = (await lib.AutoTokenizer.from_pretrained(name)) as unknown as TokenizerLike;
-  const model = await lib.AutoModel.from_pretrained(name, {
+  const model = await lib.AutoModel.from_pretrained(basename(folder.dir), {
     dtype: folder.dtype,
     device: 'cpu',
     ...(threads > 0 ? { session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 } } : {}),
@@ -85,5 +65,5 @@ export async function loadLocalRuntime(folder: ModelFolder, options: RuntimeOpti
     return sequences.map((seq, b) => poolRow(states, b, width, hidden, seq.length, folder.pooling));
   }
 
-  return { encode: (text) => tokenizer.encode(text), endTokenId: tokenizer.sep_token_id ?? 102, infer, parallelism: 1 };
+  return { infer, parallelism: 1 };
 }

@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config.js';
 import { readModelFolder } from '../../../shared/model/folder.js';
+import { loadTokenizer } from '../../../shared/model/tokenizer.js';
 import { loadLocalRuntime, type LocalRuntime } from '../../../shared/providers/local/runtime.js';
 
 const maxAbsDiff = (a: Float32Array, b: Float32Array) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!)));
@@ -21,8 +22,10 @@ let sequences: number[][];
 let alone: Float32Array[];
 
 beforeAll(async () => {
-  runtime = await loadLocalRuntime(readModelFolder(loadConfig({}).local.modelDir), { threads: 0, workers: 1 });
-  sequences = texts.map((t) => runtime.encode(t));
+  const folder = readModelFolder(loadConfig({}).local.modelDir);
+  runtime = await loadLocalRuntime(folder, { threads: 0, workers: 1 });
+  const tokenizer = await loadTokenizer(folder.dir);
+  sequences = texts.map((t) => tokenizer.encode(t));
   alone = [];
   for (const seq of sequences) alone.push((await runtime.infer([seq]))[0]!);
 });
