@@ -18,7 +18,13 @@ export interface Row {
   fallback: string | null;
   error: ItemError | null;
   result_id: string;
-  /** Microseconds since the epoch: what a BigQuery TIMESTAMP column takes from a number. */
+  /**
+   * Microseconds since the epoch, as a JSON number. Pub/Sub's BigQuery subscription docs ("Use
+   * table schema", cloud.google.com/pubsub/docs/bigquery) accept a number for a TIMESTAMP column
+   * when it "adheres to the supported representations", the Storage Write API's (which the
+   * subscription writes with): int64 microseconds since the Unix epoch (BigQuery docs,
+   * "Supported protocol buffer and Arrow data types"). Milliseconds would land in 1970.
+   */
   created_at: number;
 }
 

@@ -50,4 +50,15 @@ describe('row format', () => {
     ]));
     expect(rowsSchemaPath).toMatch(/terraform\/schemas\/batch-rows\.json$/);
   });
+
+  it('stamps created_at in microseconds since the epoch (a TIMESTAMP from a JSON number), not milliseconds', () => {
+    const before = Date.now();
+    const [row] = shardRows(job, outcome);
+    const { created_at: refused } = JSON.parse(jobErrorRow('rows-3', 'm-2', new GatewayError('invalid_request', 'bad')).data.toString('utf8'));
+    for (const micros of [row!.created_at, refused]) {
+      expect(Number.isSafeInteger(micros)).toBe(true);
+      expect(micros / 1000).toBeGreaterThanOrEqual(before);
+      expect(micros / 1000).toBeLessThanOrEqual(Date.now());
+    }
+  });
 });

@@ -23,7 +23,8 @@ function valueProblem(type: string, value: unknown, fields: SchemaField[] | unde
     case 'INTEGER': case 'INT64': return Number.isSafeInteger(value) ? [] : [`${at}: expected an integer`];
     case 'FLOAT': case 'FLOAT64': return typeof value === 'number' && Number.isFinite(value) ? [] : [`${at}: expected a finite number`];
     case 'BOOLEAN': case 'BOOL': return typeof value === 'boolean' ? [] : [`${at}: expected a boolean`];
-    // A number is microseconds since the epoch; a string must parse as a time.
+    // A number is microseconds since the epoch (the Storage Write API's int64 representation,
+    // which Pub/Sub's use_table_schema requires of numbers); a string must parse as a time.
     case 'TIMESTAMP': return Number.isSafeInteger(value) || (typeof value === 'string' && !Number.isNaN(Date.parse(value))) ? [] : [`${at}: expected a timestamp`];
     case 'JSON': return [];
     case 'RECORD': case 'STRUCT':
