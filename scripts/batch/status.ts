@@ -4,8 +4,8 @@
 export interface JobStatus {
   job_id: string;
   state: 'running' | 'done' | 'failed';
-  shards: { total: number; done: number };
-  items: { total: number; embedded: number; failed: number };
+  shards: { total: number | null; done: number; unread: number };
+  items: { total: number | null; embedded: number; failed: number };
   deliveries: number;
   first_update: string;
   last_update: string;
@@ -27,7 +27,7 @@ export async function fetchStatus(client: StatusClient, jobId: string): Promise<
 }
 
 export function describeStatus(s: JobStatus): string {
-  return `${s.job_id}: ${s.state}, shards ${s.shards.done}/${s.shards.total}, items ${s.items.embedded} embedded + ${s.items.failed} failed of ${s.items.total}, deliveries ${s.deliveries}, last update ${s.last_update}`;
+  return `${s.job_id}: ${s.state}, shards ${s.shards.done}/${s.shards.total}, items ${s.items.embedded} embedded + ${s.items.failed} failed of ${s.items.total ?? '?'}${s.shards.unread > 0 ? `, ${s.shards.unread} shard(s) of input unread` : ''}, deliveries ${s.deliveries}, last update ${s.last_update}`;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -60,6 +60,19 @@ export function uriContentHash(job: BatchJob, object: InputObject): string {
   ])).digest('hex');
 }
 
+/**
+ * A read that failed. 404: the planned generation is gone (the object was replaced or deleted
+ * after planning), which no redelivery fixes. 403: access may come back, so it stays transient
+ * like any other failure, until the job gives up.
+ */
+function unreadable(error: unknown, input: GcsObject, object: InputObject): unknown {
+  const code = (error as { code?: number }).code;
+  const at = `${gsUri(input)} (generation ${object.generation})`;
+  if (code === 404) return new GatewayError('not_found', `${at} can no longer be read: replaced or deleted after the job was planned`, { field: 'input_uri' });
+  if (code === 403) return new GatewayError('forbidden', `The batch function may not read ${at}`, { field: 'input_uri' });
+  return error;
+}
+
 /** Reads the lines shard `range` owns, in order, with their byte offsets. */
 export async function readRange(emulatorHost: string | null, input: GcsObject, object: InputObject, range: RangeShard): Promise<Buffer[] & { offsets: number[] }> {
   const lines = Object.assign([] as Buffer[], { offsets: [] as number[] });
@@ -92,6 +105,8 @@ export async function readRange(emulatorHost: string | null, input: GcsObject, o
       }
       if (finished) break;
     }
+  } catch (error) {
+    throw unreadable(error, input, object);
   } finally {
     stream.destroy();
   }

@@ -66,6 +66,26 @@ export function shardMessage(job: BatchJob, plan: { shards: { length: number } }
   };
 }
 
+/** A gs:// shard's byte range: the lines that start at offsets start..end-1. */
+export interface InputRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * A gs:// shard whose byte range could not be read: which items it holds is unknown, so one
+ * message names the range and the error instead of items (kind "shard_error"; its result id is
+ * the shard's, "<job_id>#<shard>", which no part of a read shard uses).
+ */
+export function shardErrorMessage(job: BatchJob, shards: number, shard: number, range: InputRange, error: ItemError): ResultMessage {
+  const id = resultId(job.jobId, shard);
+  const body = { job_id: job.jobId, result_id: id, shard, shards, input_range: range, error, items: [] };
+  return {
+    data: Buffer.from(JSON.stringify(body)),
+    attributes: { kind: 'shard_error', job_id: job.jobId, result_id: id, shard: String(shard), shards: String(shards), items: '0', errors: '1' },
+  };
+}
+
 /** The whole job was refused (malformed, schema violation, job_id reused): nothing will be embedded. */
 export function jobErrorMessage(jobId: string | undefined, messageId: string, error: GatewayError): ResultMessage {
   const key = jobId ?? `message-${messageId}`;

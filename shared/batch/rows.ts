@@ -34,13 +34,13 @@ export const rowResultId = (jobId: string, itemId: string, modelIndex: number) =
 // Pub/Sub attribute values hold at most 1024 bytes.
 const attr = (value: string) => (Buffer.byteLength(value) <= 1024 ? value : Buffer.from(value).subarray(0, 1024).toString('utf8').replace(/\uFFFD+$/, ''));
 
-function message(row: Row): ResultMessage {
+function message(row: Row, kind = row.error ? (row.item_id === null ? 'job_error' : 'item_error') : 'row'): ResultMessage {
   return {
     data: Buffer.from(JSON.stringify(row)),
     attributes: {
       // The BigQuery and Cloud Storage subscriptions filter on format = "row".
       format: 'row',
-      kind: row.error ? (row.item_id === null ? 'job_error' : 'item_error') : 'row',
+      kind,
       job_id: row.job_id,
       result_id: attr(row.result_id),
       ...(row.model ? { model: attr(row.model) } : {}),
@@ -74,7 +74,18 @@ export function shardRows(job: BatchJob, outcome: ShardOutcome, createdAt = nowM
   return rows;
 }
 
-export const rowMessages = (rows: Row[]): ResultMessage[] => rows.map(message);
+export const rowMessages = (rows: Row[]): ResultMessage[] => rows.map((row) => message(row));
+
+/**
+ * A gs:// shard whose byte range could not be read, as one row: no item (which ones the range
+ * holds is unknown) and no model; `error.field` names the range, `input_uri@<start>-<end>`.
+ */
+export function shardErrorRow(job: BatchJob, shard: number, error: ItemError): ResultMessage {
+  return message({
+    job_id: job.jobId, item_id: null, model: null, dimensions: null, embedding: [], token_count: null, truncated: null, fallback: null,
+    error, result_id: `${job.jobId}#shard-${shard}#error`, created_at: nowMicros(),
+  }, 'shard_error');
+}
 
 /** A refused job, as one row: no item, no model, the error. */
 export function jobErrorRow(jobId: string | undefined, messageId: string, error: GatewayError): ResultMessage {

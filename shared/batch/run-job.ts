@@ -12,9 +12,9 @@ import { JobRejected, parseJob, type BatchJob } from './job.js';
 import type { ResultPublisher } from './publisher.js';
 import { jobErrorMessage } from './results.js';
 import { jobErrorRow } from './rows.js';
-import { writeShard, type SinkContext } from './sinks.js';
-import { jobSource, type ShardInput } from './source.js';
-import type { CompletionStore, JobKey } from './store.js';
+import { writeShard, writeUnreadShard, type SinkContext } from './sinks.js';
+import { jobSource, type JobSource, type ShardInput } from './source.js';
+import { UNREAD_SHARD, type CompletionStore, type JobKey } from './store.js';
 
 export interface BatchDeps {
   gateway: Gateway;
@@ -64,6 +64,20 @@ async function publishShard(deps: BatchDeps, ctx: SinkContext, job: BatchJob, ke
   });
 }
 
+/**
+ * A gs:// shard whose byte range cannot be read: no item of it is known, so one shard-level error
+ * names the range (DESIGN.md's "nothing lost": the subscriber learns which part of the file has no
+ * results), and the shard is recorded as done and unread.
+ */
+async function publishUnread(deps: BatchDeps, ctx: SinkContext, job: BatchJob, key: JobKey, source: JobSource, shard: number, reason: { type: string; message: string }) {
+  const range = source.range!(shard);
+  const error = { type: reason.type, message: reason.message, field: `input_uri@${range.start}-${range.end}` };
+  const models = job.models.map((selector) => deps.gateway.resolve(selector, job.fallback).info().model);
+  await writeUnreadShard(ctx, job, { shard, shards: source.shards, range, error, models });
+  await deps.store.markDone(key, shard, 0, UNREAD_SHARD);
+  log.warn('batch shard input unreadable', { job_id: job.jobId, shard, shards: source.shards, error: reason.type });
+}
+
 function failedShard(gw: Gateway, job: BatchJob, loaded: ShardInput, error: { type: string; message: string }): ShardOutcome {
   const errors = new Map(loaded.input.map((item) => [item.index, { ...error, field: `items[${item.index}]` }]));
   // Every model the job named gets its error row.
@@ -93,7 +107,16 @@ async function runJob(deps: BatchDeps, delivery: Delivery, job: BatchJob): Promi
     const error = { type: reason.type, message: `Gave up after ${attempts} deliveries: ${reason.message}` };
     await deps.store.markGaveUp(key);
     for (const shard of pending.slice(from)) {
-      const loaded = await source.load(shard);
+      let loaded: ShardInput;
+      try {
+        loaded = await source.load(shard);
+      } catch (readError) {
+        // Throwing here would only redeliver into the same give-up: the range gets its error instead.
+        if (!source.range) throw readError;
+        const read = describe(readError);
+        await publishUnread(deps, ctx, job, key, source, shard, { type: read.type, message: `Gave up after ${attempts} deliveries: ${read.message}` });
+        continue;
+      }
       await publishShard(deps, ctx, job, key, source.shards, shard, loaded, failedShard(deps.gateway, job, loaded, error), Date.now());
     }
     log.error('batch job gave up', { job_id: job.jobId, attempts, shards: pending.length - from, error: reason.type });
@@ -106,7 +129,14 @@ async function runJob(deps: BatchDeps, delivery: Delivery, job: BatchJob): Promi
 
   const chunk = deps.config.limits.maxInputs;
   const embed = async (shard: number) => {
-    const loaded = await source.load(shard);
+    let loaded: ShardInput;
+    try {
+      loaded = await source.load(shard);
+    } catch (error) {
+      // A gs:// range whose planned generation is gone: lost for good, the other ranges may be fine.
+      if (isPermanent(error) && source.range) return { unread: describe(error) };
+      throw error;
+    }
     return { loaded, outcome: await embedItems(deps.gateway, job, loaded.input, chunk, loaded.errors) };
   };
   // Reading and embedding the next shard overlaps publishing this one; the model is the bottleneck.
@@ -115,12 +145,13 @@ async function runJob(deps: BatchDeps, delivery: Delivery, job: BatchJob): Promi
   for (let i = 0; i < pending.length; i++) {
     const shard = pending[i]!;
     try {
-      const { loaded, outcome } = await next!;
+      const embedded = await next!;
       const started = shardStarted;
       shardStarted = Date.now();
       next = pending[i + 1] !== undefined ? embed(pending[i + 1]!) : undefined;
       next?.catch(() => undefined);
-      await publishShard(deps, ctx, job, key, source.shards, shard, loaded, outcome, started);
+      if ('unread' in embedded) await publishUnread(deps, ctx, job, key, source, shard, embedded.unread!);
+      else await publishShard(deps, ctx, job, key, source.shards, shard, embedded.loaded, embedded.outcome, started);
     } catch (error) {
       if (isPermanent(error)) throw new JobRejected(job.jobId, error);
       log.warn('batch job failed; leaving it to redelivery', { job_id: job.jobId, attempts, shard, error: describe(error).type });

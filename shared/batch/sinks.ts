@@ -6,9 +6,9 @@ import { shardItems, type ShardOutcome } from './embed-shard.js';
 import type { BatchJob } from './job.js';
 import { planShards } from './plan.js';
 import type { ResultPublisher } from './publisher.js';
-import { rowMessages, shardRows } from './rows.js';
-import { shardMessage } from './results.js';
-import { writeVertexShard } from './vertex-output.js';
+import { rowMessages, shardErrorRow, shardRows } from './rows.js';
+import { shardErrorMessage, shardMessage, type InputRange, type ItemError } from './results.js';
+import { unreadLine, writeVertexShard, writeVertexUnread } from './vertex-output.js';
 
 export interface SinkContext {
   publisher: ResultPublisher;
@@ -47,4 +47,23 @@ export async function writeShard(ctx: SinkContext, job: BatchJob, out: ShardOutp
   for (const part of parts) {
     await ctx.publisher.publish(shardMessage(job, plan, { index: out.shard }, items.slice(part.start, part.end), out.outcome.models, { index: part.index, count: parts.length }));
   }
+}
+
+export interface UnreadShard {
+  shard: number;
+  shards: number;
+  range: InputRange;
+  /** Its field names the range: input_uri@<start>-<end>. */
+  error: ItemError;
+  /** The models the job names, for Vertex output's one file per model. */
+  models: string[];
+}
+
+/** A shard whose part of the gs:// input could not be read: one error for the range, in each form. */
+export async function writeUnreadShard(ctx: SinkContext, job: BatchJob, out: UnreadShard): Promise<void> {
+  if (job.outputPrefix) {
+    await writeVertexUnread(ctx.storageEmulatorHost, job, out.shard, out.models, unreadLine(job.input!, out.range, out.error));
+    return;
+  }
+  await ctx.publisher.publish(job.output === 'rows' ? shardErrorRow(job, out.shard, out.error) : shardErrorMessage(job, out.shards, out.shard, out.range, out.error));
 }

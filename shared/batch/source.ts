@@ -21,6 +21,8 @@ export interface JobSource {
   /** Null until read: a gs:// file's line count. */
   items: number | null;
   load(shard: number): Promise<ShardInput>;
+  /** A gs:// shard's byte range of the file: what a shard-level error names when it cannot be read. */
+  range?(shard: number): { start: number; end: number };
 }
 
 export async function jobSource(config: Config, job: BatchJob, dimensions: number[]): Promise<JobSource> {
@@ -40,6 +42,7 @@ export async function jobSource(config: Config, job: BatchJob, dimensions: numbe
     contentHash: uriContentHash(job, object),
     planHash: JSON.stringify([gsUri(input), object.generation, inputShardBytes]),
     items: null,
+    range: (k) => ({ start: ranges[k]!.start, end: ranges[k]!.end }),
     async load(k) {
       const lines = await readRange(storageEmulatorHost, input, object, ranges[k]!);
       const shard: ShardInput = { input: [], errors: new Map(), instances: new Map() };

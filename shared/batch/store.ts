@@ -28,7 +28,10 @@ export interface CompletionStore {
   readonly kind: string;
   /** Counts a delivery and returns what earlier deliveries finished. A changed plan forgets them. */
   begin(key: JobKey, totals?: JobTotals): Promise<JobStart>;
-  /** Records a shard as published; called after the publish succeeded and before the ack. */
+  /**
+   * Records a shard as published; called after the publish succeeded and before the ack.
+   * `failed` is UNREAD_SHARD for a shard whose input could not be read (its items are unknown).
+   */
   markDone(key: JobKey, shard: number, items: number, failed?: number): Promise<void>;
   /** Records that the job gave up (its unfinished items were published as errors). */
   markGaveUp(key: JobKey): Promise<void>;
@@ -36,12 +39,18 @@ export interface CompletionStore {
   read(jobId: string): Promise<JobRecord | undefined>;
 }
 
+/**
+ * The failure count of a shard published as one shard-level error because its part of a gs://
+ * input could not be read: a number every store already keeps, so no store needs another field.
+ */
+export const UNREAD_SHARD = -1;
+
 /** The raw record every store keeps; status.ts turns it into the answer. */
 export interface JobRecord {
   jobId: string;
   totals: JobTotals | null;
   attempts: number;
-  /** Shard number -> items published in it, and how many of those were errors. */
+  /** Shard number -> items published in it, and how many of those were errors (or UNREAD_SHARD). */
   done: Map<number, { items: number; failed: number }>;
   gaveUp: boolean;
   createdAt: Date | null;

@@ -39,15 +39,30 @@ export function vertexLines(outcome: ShardOutcome, modelIndex: number, instances
   });
 }
 
-export async function writeVertexShard(emulatorHost: string | null, job: BatchJob, shard: number, outcome: ShardOutcome, instances: Map<number, unknown>): Promise<void> {
+/**
+ * A shard whose byte range of the input could not be read: its file per model holds one failed
+ * line whose instance names the range (the lines in it are unknown), so the folder still shows
+ * every part of the input and what became of it.
+ */
+export function unreadLine(input: GcsObject, range: { start: number; end: number }, error: { type: string; message: string }): VertexOutputLine {
+  return { instance: { input_uri: `gs://${input.bucket}/${input.name}`, byte_range: [range.start, range.end] }, predictions: [], status: `${error.type}: ${error.message}` };
+}
+
+async function save(emulatorHost: string | null, job: BatchJob, shard: number, model: string, lines: VertexOutputLine[]): Promise<void> {
   const storage = await storageClient(emulatorHost);
   const prefix = job.outputPrefix!;
-  await Promise.all(outcome.perModel.map(async (m, modelIndex) => {
-    const body = Buffer.from(vertexLines(outcome, modelIndex, instances).map((line) => `${JSON.stringify(line)}\n`).join(''), 'utf8');
-    // A shard's file is megabytes of floats: Cloud Storage advises resumable uploads past ~5 MB
-    // (a 10 MB single-request upload also broke the emulator's connection).
-    await storage.bucket(prefix.bucket).file(outputObjectName(prefix, job.jobId, m.model, shard)).save(body, {
-      resumable: body.length > 5 * 1024 * 1024, contentType: 'application/jsonl', validation: false,
-    });
-  }));
+  const body = Buffer.from(lines.map((line) => `${JSON.stringify(line)}\n`).join(''), 'utf8');
+  // A shard's file is megabytes of floats: Cloud Storage advises resumable uploads past ~5 MB
+  // (a 10 MB single-request upload also broke the emulator's connection).
+  await storage.bucket(prefix.bucket).file(outputObjectName(prefix, job.jobId, model, shard)).save(body, {
+    resumable: body.length > 5 * 1024 * 1024, contentType: 'application/jsonl', validation: false,
+  });
+}
+
+export async function writeVertexUnread(emulatorHost: string | null, job: BatchJob, shard: number, models: string[], line: VertexOutputLine): Promise<void> {
+  await Promise.all(models.map((model) => save(emulatorHost, job, shard, model, [line])));
+}
+
+export async function writeVertexShard(emulatorHost: string | null, job: BatchJob, shard: number, outcome: ShardOutcome, instances: Map<number, unknown>): Promise<void> {
+  await Promise.all(outcome.perModel.map((m, modelIndex) => save(emulatorHost, job, shard, m.model, vertexLines(outcome, modelIndex, instances))));
 }

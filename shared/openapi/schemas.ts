@@ -241,9 +241,12 @@ export const schemas: Record<string, Schema> = {
   }, ['job_id', 'items']),
   JobStatus: obj({
     job_id: str('The job.'),
-    state: { type: 'string', enum: ['running', 'done', 'failed'], description: 'running: shards left to publish; done: all published; failed: gave up after BATCH_MAX_ATTEMPTS deliveries (the rest published as errors).' },
-    shards: obj({ total: { type: ['integer', 'null'] }, done: { type: 'integer' } }, ['total', 'done']),
-    items: obj({ total: { type: ['integer', 'null'], description: 'Null for a gs:// job until every shard is read.' }, embedded: { type: 'integer' }, failed: { type: 'integer' } }, ['total', 'embedded', 'failed']),
+    state: { type: 'string', enum: ['running', 'done', 'failed'], description: 'running: shards left to publish; done: all published; failed: all published, but the job gave up after BATCH_MAX_ATTEMPTS deliveries (the rest published as errors) or part of its gs:// input could not be read.' },
+    shards: obj({
+      total: { type: ['integer', 'null'] }, done: { type: 'integer' },
+      unread: { type: 'integer', description: 'Shards of a gs:// input that could not be read, each published as one shard-level error.' },
+    }, ['total', 'done', 'unread']),
+    items: obj({ total: { type: ['integer', 'null'], description: 'Null for a gs:// job until every shard is read (and for good, if one could not be).' }, embedded: { type: 'integer' }, failed: { type: 'integer' } }, ['total', 'embedded', 'failed']),
     deliveries: { type: 'integer', description: 'Deliveries of the job message counted so far.' },
     first_update: { type: ['string', 'null'], format: 'date-time' },
     last_update: { type: ['string', 'null'], format: 'date-time' },

@@ -64,6 +64,20 @@ describe.each(stores)('%s completion store: the record GET /jobs/{job_id} reads'
     expect(Date.parse(failed.first_update!)).toBe(Date.parse(running.first_update!));
     expect(Date.parse(failed.last_update!)).toBeGreaterThanOrEqual(Date.parse(running.last_update!));
   });
+
+  it('keeps a shard whose input could not be read apart: the job failed, its item count unknown', async () => {
+    const { jobStatus } = await import('../../shared/batch/status.js');
+    const { UNREAD_SHARD } = await import('../../shared/batch/store.js');
+    const key = { jobId: `unread-${Math.random().toString(36).slice(2)}`, contentHash: 'c', planHash: 'p' };
+    await store.begin(key, { shards: 3, items: null });
+    await store.markDone(key, 0, 40, 1);
+    await store.markDone(key, 1, 0, UNREAD_SHARD);
+    expect(jobStatus((await store.read(key.jobId))!)).toMatchObject({ state: 'running', shards: { total: 3, done: 2, unread: 1 } });
+    await store.markDone(key, 2, 35, 0);
+    expect(jobStatus((await store.read(key.jobId))!)).toMatchObject({
+      state: 'failed', shards: { total: 3, done: 3, unread: 1 }, items: { total: null, embedded: 74, failed: 1 },
+    });
+  });
 });
 
 describe('BATCH_STATE_STORE', () => {
