@@ -1,11 +1,13 @@
 // The function's process is killed (SIGKILL) after publishing some shards and before acking;
 // Pub/Sub redelivers to a restarted process. The subscriber, keeping the first result per
 // (job_id, item id), still sees every item exactly once; with the Firestore store the restarted
-// process also skips every shard the dead one had recorded.
+// process also skips every shard the dead one had recorded. Deliveries go through a recording
+// proxy, so the test awaits the restarted process's ack instead of sleeping.
 import { freePort } from '../../scripts/lib/ports.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KillableFunctions } from '../helpers/killable-function.js';
-import { PubSubFixture, sampleTexts, sleep, uniquePrefix, type Collector } from '../helpers/pubsub.js';
+import { PubSubFixture, sampleTexts, uniquePrefix, type Collector } from '../helpers/pubsub.js';
+import { isAck, PushRecorder } from '../helpers/push-recorder.js';
 
 const SHARD_ITEMS = 100;
 const ITEMS = 3000;
@@ -35,10 +37,11 @@ describe.each(['memory', 'firestore'])('embedBatch killed mid-job (%s completion
       BATCH_STATE_COLLECTION: `${fx.prefix}-jobs`,
     };
     const jobs = await fx.topic(`jobs-${store}`);
-    await fx.push(jobs, `http://127.0.0.1:${port}`);
+    const push = await PushRecorder.start(`http://127.0.0.1:${port}`);
+    await fx.push(jobs, push.url);
     const texts = sampleTexts(ITEMS, 20_000);
     const first = await functions.start(port, env);
-    await fx.publishJob(jobs, { job_id: jobId, items: texts.map((text, i) => ({ id: `i${i}`, text })) });
+    const messageId = await fx.publishJob(jobs, { job_id: jobId, items: texts.map((text, i) => ({ id: `i${i}`, text })) });
 
     await results.until(() => results.forJob(jobId).length >= 3, 120_000, 'the first shards');
     functions.kill(first);
@@ -48,7 +51,14 @@ describe.each(['memory', 'firestore'])('embedBatch killed mid-job (%s completion
 
     await functions.start(port, env);
     await results.untilItems(jobId, ITEMS, 180_000);
-    await sleep(3000); // an unacked delivery would be back by now
+    // The killed delivery failed; a later one (after zero or more refused while the new process
+    // started) was acked, so the job is not delivered again.
+    const deliveries = await push.acked(messageId, 60_000);
+    await push.close();
+    expect(deliveries.map(isAck).slice(-1)).toEqual([true]);
+    expect(deliveries.filter(isAck)).toHaveLength(1);
+    expect(deliveries[0]!.status).toBe(502);
+    await results.drain();
 
     const messages = results.forJob(jobId);
     const byResultId = new Map<string, string[]>();

@@ -1,11 +1,14 @@
 // embedBatch end to end: the real Pub/Sub emulator pushes job messages to the real
-// functions-framework (dev server), results are pulled from the results topic.
+// functions-framework (dev server) through a recording proxy, results are pulled from the results
+// topic. "Nothing more comes" is awaited, not slept on: the job's delivery was answered 2xx (Pub/Sub
+// acked it, so it is not delivered again) and a sentinel published after it reached the collector.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchDeps, resetBatchDeps } from '../../shared/batch/handler.js';
 import { createPubSubPublisher } from '../../shared/batch/publisher.js';
 import { gateway } from '../../shared/gateway.js';
 import { withFaults } from '../helpers/faults.js';
-import { PubSubFixture, sampleTexts, sleep, uniquePrefix, type Collector } from '../helpers/pubsub.js';
+import { PubSubFixture, sampleTexts, uniquePrefix, type Collector } from '../helpers/pubsub.js';
+import { isAck, PushRecorder } from '../helpers/push-recorder.js';
 import { postJson, startTestServer } from '../helpers/server.js';
 
 const SHARD_ITEMS = 300;
@@ -13,6 +16,7 @@ const MAX_ATTEMPTS = 3;
 const fx = new PubSubFixture(uniquePrefix('b6fn'));
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let results: Collector;
+let push: PushRecorder;
 
 beforeAll(async () => {
   const resultsTopic = await fx.topic('results');
@@ -26,9 +30,11 @@ beforeAll(async () => {
     CACHE_L1_BYTES: '0',
     CACHE_STORE: 'none',
   });
+  push = await PushRecorder.start(server.url);
 });
 
 afterAll(async () => {
+  await push?.close();
   await server?.close();
   await fx.cleanup();
 });
@@ -39,7 +45,7 @@ async function jobsTopic(name: string, deadLetter?: { maxDeliveryAttempts: numbe
   const topic = await fx.topic(name);
   const dlq = deadLetter ? await fx.topic(`${name}-dlq`) : undefined;
   const dlqCollector = dlq ? await fx.collect(dlq, `${name}-dlq-pull`) : undefined;
-  await fx.push(topic, server.url, dlq ? { deadLetterTopic: dlq, maxDeliveryAttempts: deadLetter!.maxDeliveryAttempts } : {});
+  await fx.push(topic, push.url, dlq ? { deadLetterTopic: dlq, maxDeliveryAttempts: deadLetter!.maxDeliveryAttempts } : {});
   return { topic, dlqCollector };
 }
 
@@ -59,11 +65,12 @@ describe('embedBatch', () => {
   it('answers a 1,000-item job with every id exactly once, vectors equal to /embed', async () => {
     const { topic } = await jobsTopic('big');
     const texts = sampleTexts(1000);
-    await fx.publishJob(topic, job('big-1', texts, { task: 'RETRIEVAL_DOCUMENT' }));
+    const messageId = await fx.publishJob(topic, job('big-1', texts, { task: 'RETRIEVAL_DOCUMENT' }));
     const reference = await postJson(`${server.url}/embed`, { inputs: texts, task: 'RETRIEVAL_DOCUMENT' });
     expect(reference.status).toBe(200);
     await results.untilItems('big-1', 1000);
-    await sleep(1000);
+    expect((await push.acked(messageId)).map(isAck)).toEqual([true]);
+    await results.drain();
 
     const messages = results.forJob('big-1');
     expect(messages.map((m) => m.attributes.shard).sort()).toEqual(['0', '1', '2', '3']);
@@ -97,9 +104,11 @@ describe('embedBatch', () => {
         return false;
       }),
     });
-    await fx.publishJob(topic, job('flaky-1', texts));
+    const messageId = await fx.publishJob(topic, job('flaky-1', texts));
     await results.untilItems('flaky-1', texts.length);
-    await sleep(1500);
+    // The first delivery failed (redelivered), the second was acked.
+    expect((await push.acked(messageId)).map(isAck)).toEqual([false, true]);
+    await results.drain();
 
     expect(failures).toBe(1);
     expect(calls.filter((t) => t === texts[0])).toHaveLength(1);
@@ -113,11 +122,13 @@ describe('embedBatch', () => {
   it('answers a malformed message with one error result, acks it, and serves the next job', async () => {
     const { topic } = await jobsTopic('malformed');
     const badId = await fx.publishJob(topic, '{"job_id": "bad-json", "items": [');
-    await fx.publishJob(topic, { job_id: 'bad-schema', items: [{ id: 'a' }] });
-    await fx.publishJob(topic, job('after-bad', ['坏消息之后的好任务', 'a good job after the bad ones']));
+    const badSchemaId = await fx.publishJob(topic, { job_id: 'bad-schema', items: [{ id: 'a' }] });
+    const goodId = await fx.publishJob(topic, job('after-bad', ['坏消息之后的好任务', 'a good job after the bad ones']));
     await results.untilItems('after-bad', 2);
     await results.until(() => results.forJob('bad-schema').length > 0);
-    await sleep(4000); // a nacked message would be back within the 1-2 s retry backoff
+    // Each acked on its first delivery: none was nacked and delivered again.
+    for (const id of [badId, badSchemaId, goodId]) expect((await push.acked(id)).map(isAck)).toEqual([true]);
+    await results.drain();
 
     const badJson = results.messages.filter((m) => m.attributes.source_message_id === badId);
     expect(badJson).toHaveLength(1);
@@ -156,9 +167,11 @@ describe('embedBatch', () => {
     let calls = 0;
     const { topic } = await jobsTopic('poison');
     resetBatchDeps({ ...batchDeps(), gateway: withFaults(gateway(), (inputs) => inputs[0]!.text.endsWith('always-fails') && ++calls > 0) });
-    await fx.publishJob(topic, job('poison-1', texts));
+    const messageId = await fx.publishJob(topic, job('poison-1', texts));
     await results.untilItems('poison-1', texts.length);
-    await sleep(5000); // would the message come back?
+    // Refused (redelivered) until the last attempt, which answers with errors and is acked.
+    expect((await push.acked(messageId)).map(isAck)).toEqual([...Array(MAX_ATTEMPTS - 1).fill(false), true]);
+    await results.drain();
 
     expect(calls).toBe(MAX_ATTEMPTS);
     const messages = results.forJob('poison-1');
@@ -178,9 +191,13 @@ describe('embedBatch', () => {
       ...batchDeps(),
       publisher: { publish: (m) => (deliveries++, publisher.publish(m)), publishMany: (ms) => publisher.publishMany(ms), close: () => publisher.close() },
     });
-    await fx.publishJob(topic, job('dead-1', ['结果发不出去']));
+    const messageId = await fx.publishJob(topic, job('dead-1', ['结果发不出去']));
     await dlqCollector!.until(() => dlqCollector!.messages.length > 0, 90_000, 'the dead-lettered job');
-    await sleep(3000);
+    // Dead-lettered after its 5th failed delivery; none was acked.
+    await push.until(() => push.of(messageId).length >= 5, 30_000, 'the 5th delivery');
+    expect(push.of(messageId).map(isAck)).toEqual([false, false, false, false, false]);
+    await dlqCollector!.drain();
+    await results.drain();
 
     const [dead] = dlqCollector!.messages;
     expect(dead!.body.job_id).toBe('dead-1');

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetBatchDeps } from '../../shared/batch/handler.js';
 import { fakeEmbedding } from '../fakes/vertex-server.js';
-import { PubSubFixture, sampleTexts, sleep, uniquePrefix, type Collector } from '../helpers/pubsub.js';
+import { PubSubFixture, sampleTexts, uniquePrefix, type Collector } from '../helpers/pubsub.js';
+import { isAck, PushRecorder } from '../helpers/push-recorder.js';
 import { fakeVertexServer, maxDiff } from '../helpers/vertex.js';
 
 const MODEL = 'text-multilingual-embedding-002';
@@ -14,19 +15,24 @@ const vx = fakeVertexServer({ env: {
 } });
 let results: Collector;
 let localModel: string;
+let push: PushRecorder;
 
 beforeAll(async () => {
   results = await fx.collect(await fx.topic('results'));
   localModel = (await vx.post('/embed', { inputs: ['x'], model: 'local' })).json.model;
+  push = await PushRecorder.start(vx.server.url);
 });
 
-afterAll(() => fx.cleanup());
+afterAll(async () => {
+  await push?.close();
+  await fx.cleanup();
+});
 
 beforeEach(() => resetBatchDeps());
 
 async function jobsTopic(name: string) {
   const topic = await fx.topic(name);
-  await fx.push(topic, vx.server.url);
+  await fx.push(topic, push.url);
   return topic;
 }
 
@@ -66,9 +72,10 @@ describe('embedBatch with Vertex and the bundled model', () => {
     const topic = await jobsTopic('down');
     vx.fake.fail(503, { times: 2 });
     const texts = sampleTexts(30, 71_000);
-    await fx.publishJob(topic, job('down-1', texts, { models: ['vertex'] }));
+    const messageId = await fx.publishJob(topic, job('down-1', texts, { models: ['vertex'] }));
     await results.untilItems('down-1', texts.length);
-    await sleep(2000);
+    expect((await push.acked(messageId)).map(isAck)).toEqual([false, false, true]);
+    await results.drain();
 
     // Two deliveries met UNAVAILABLE; the third got Vertex's vectors. No fallback in between.
     expect(vx.fake.calls.map((c) => c.result).slice(0, 3)).toEqual(['UNAVAILABLE', 'UNAVAILABLE', 'ok']);

@@ -22,7 +22,9 @@ describe('a short request behind a big one', () => {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: big }), signal: caller.signal,
     }).finally(() => { bigDone = true; });
     bigRequest.catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 1000));
+    // The small request comes once the big one's texts wait in the queue (not after a fixed head start).
+    for (let i = 0; i < 600 && !bigDone && ((await server.gateway.local.health()).queued as number) <= 100; i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await server.gateway.local.health()).queued).toBeGreaterThan(100);
     const small = await postJson(`${server.url}/embed`, { inputs: ['我喜欢看电影'] });
     expect(small.status).toBe(200);
     expect(bigDone).toBe(false);

@@ -1,7 +1,8 @@
 // Pub/Sub emulator plumbing for batch tests: uniquely named topics and subscriptions (other test
 // files share the emulator), a push subscription aimed at a dev server, and a collector that
-// keeps every result message the results topic delivers, duplicates included.
-import { randomBytes } from 'node:crypto';
+// keeps every result message the results topic delivers, duplicates included, and can tell when
+// it has received everything published before a point (drain).
+import { randomBytes, randomUUID } from 'node:crypto';
 import { PubSub, type Message, type Subscription, type Topic } from '@google-cloud/pubsub';
 
 export const PROJECT = process.env.TEST_GCP_PROJECT ?? 'test-proj';
@@ -50,7 +51,7 @@ export class PubSubFixture {
   /** Pulls everything published to the topic from now on. */
   async collect(topic: Topic, name = 'collect'): Promise<Collector> {
     const [sub] = await topic.createSubscription(`${this.prefix}-${name}`, { ackDeadlineSeconds: 60 });
-    const collector = new Collector(sub);
+    const collector = new Collector(sub, topic);
     this.cleanups.push(async () => {
       await sub.close();
       await sub.delete();
@@ -70,13 +71,29 @@ export class PubSubFixture {
 
 export class Collector {
   readonly messages: ResultEnvelope[] = [];
+  /** Sentinels received (drain's markers), kept apart from `messages`. */
+  private readonly sentinels = new Set<string>();
 
-  constructor(readonly subscription: Subscription) {
+  constructor(readonly subscription: Subscription, private readonly topic: Topic) {
     subscription.on('message', (message: Message) => {
-      this.messages.push({ attributes: { ...message.attributes }, body: JSON.parse(message.data.toString('utf8')) });
       message.ack();
+      const sentinel = message.attributes?.test_sentinel;
+      if (sentinel) this.sentinels.add(sentinel);
+      else this.messages.push({ attributes: { ...message.attributes }, body: JSON.parse(message.data.toString('utf8')) });
     });
     subscription.on('error', () => undefined);
+  }
+
+  /**
+   * Resolves once a sentinel published now has arrived: what was published to the topic before
+   * this call (a function's results, published before it acked its delivery) has been received
+   * by then, as the emulator delivers one subscription's messages in publish order (checked:
+   * ten rounds of 300 concurrent publishes, each round whole before its sentinel).
+   */
+  async drain(timeoutMs = 60_000): Promise<void> {
+    const id = randomUUID();
+    await this.topic.publishMessage({ data: Buffer.from('{}'), attributes: { test_sentinel: id } });
+    await this.until(() => this.sentinels.has(id), timeoutMs, 'the drain sentinel');
   }
 
   forJob(jobId: string): ResultEnvelope[] {
