@@ -133,15 +133,24 @@ export function contentType(req: IncomingMessage): { type: string; charset?: str
 
 /** Reads and parses a JSON object body: content type first, then the capped read, then JSON. */
 export async function readJsonObject(req: IncomingMessage, options: ReadBodyOptions & { types?: string[] }): Promise<Record<string, unknown>> {
+  return parseJsonObject(await readJsonBytes(req, options));
+}
+
+/** The raw bytes of a JSON body: its content type is checked first, then read under the cap. */
+export function readJsonBytes(req: IncomingMessage, options: ReadBodyOptions & { types?: string[] }): Promise<Buffer> {
   const { type, charset } = contentType(req);
   const types = options.types ?? ['application/json'];
   if (!types.includes(type)) {
-    throw new GatewayError('unsupported_media_type', `Send the body as application/json, not ${type.slice(0, 60) || 'no content type'}`, { field: 'content-type' });
+    return Promise.reject(new GatewayError('unsupported_media_type', `Send the body as application/json, not ${type.slice(0, 60) || 'no content type'}`, { field: 'content-type' }));
   }
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-    throw new GatewayError('unsupported_media_type', `Send the body as UTF-8, not ${charset.slice(0, 40)}`, { field: 'content-type' });
+    return Promise.reject(new GatewayError('unsupported_media_type', `Send the body as UTF-8, not ${charset.slice(0, 40)}`, { field: 'content-type' }));
   }
-  const body = await readBody(req, options);
+  return readBody(req, options);
+}
+
+/** A body's bytes as one JSON object, or a 400 saying what is wrong with it. */
+export function parseJsonObject(body: Buffer): Record<string, unknown> {
   if (body.length === 0) throw new GatewayError('invalid_request', 'The body is empty; send a JSON object', { field: 'body' });
   let parsed: unknown;
   try {

@@ -11,7 +11,7 @@ import { admitCaller, checkModel, rateLimitHeaders, RateLimitedError, type Calle
 import { writeRequestLine, type RequestFacts } from '../observability/request-log.js';
 import { traceFields, traceFromHeaders } from '../observability/trace.js';
 import { VertexError } from '../providers/vertex/errors.js';
-import { CallerGone, readJsonObject } from './body.js';
+import { CallerGone, parseJsonObject, readJsonBytes, readJsonObject } from './body.js';
 import { applyCors } from './cors.js';
 import { takeOverBodyParsing } from './framework-body.js';
 import { installFrameworkErrorShape } from './framework-errors.js';
@@ -113,9 +113,18 @@ export function httpRoute(options: RouteOptions, handler: RouteHandler): HttpFun
       }
       // Credentials come from the headers alone: nothing of the body is read for a stranger.
       principal = options.public ? { kind: 'anonymous', name: 'anonymous' } : await authenticate(req);
-      // Per-caller permission and limits: one admission, before any of the body is read.
-      if (!options.public) grant = await admitCaller(options.name, principal.name);
-      if (options.jsonBody) req.body = await readJsonObject(req, { limit: bodyLimit(settings, options.name), signal: controller.signal });
+      // Per-caller permission (403 at once) and limits: one admission before the body is parsed.
+      const admitting = options.public ? undefined : admitCaller(options.name, principal.name);
+      if (admitting instanceof Promise) {
+        // The admission's round trip to the shared store overlaps reading the body: the read is
+        // bounded by the route's limit, and is stopped (the rest drained) if the caller is refused.
+        const reading = options.jsonBody ? readBodyDuring(admitting, req, bodyLimit(settings, options.name), controller.signal) : undefined;
+        grant = await admitting;
+        if (reading) req.body = parseJsonObject(await reading);
+      } else {
+        grant = admitting;
+        if (options.jsonBody) req.body = await readJsonObject(req, { limit: bodyLimit(settings, options.name), signal: controller.signal });
+      }
       const allowModel = (choice: ModelChoice) => checkModel(grant?.policy, choice);
       await handler(req, res, { principal, signal: controller.signal, deadline, facts, allowModel });
       if (facts.tokens) grant?.debit(facts.tokens);
@@ -146,6 +155,16 @@ export function httpRoute(options: RouteOptions, handler: RouteHandler): HttpFun
       clearTimeout(timer);
     }
   };
+}
+
+/** Reads the body while `admitting` is pending; a refusal stops the read (its failure is then moot). */
+function readBodyDuring(admitting: Promise<unknown>, req: Request, limit: number, signal: AbortSignal): Promise<Buffer> {
+  const refused = new AbortController();
+  admitting.catch((error: unknown) => refused.abort(error));
+  const reading = readJsonBytes(req, { limit, signal: AbortSignal.any([signal, refused.signal]) });
+  // The admission's error is the one answered; a read failing because of it must not go unhandled.
+  reading.catch(() => undefined);
+  return reading;
 }
 
 function setHeaders(res: Response, headers: Record<string, string>): void {

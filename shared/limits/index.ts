@@ -1,5 +1,5 @@
 // Per-caller limits for every HTTP route: the limiter is built once per process from the
-// configuration; `admitCaller` runs after authentication and before any body work.
+// configuration; `admitCaller` runs after authentication and before the body is parsed.
 import { config, type Config } from '../config.js';
 import { GatewayError } from '../errors.js';
 import { createFallbackLimiter } from './fallback.js';
@@ -49,15 +49,20 @@ export class RateLimitedError extends GatewayError {
   }
 }
 
-/** Route permission, then one admission for the caller; throws 403 or 429 (RateLimitedError). */
-export async function admitCaller(route: string, caller: string): Promise<CallerGrant> {
+/**
+ * Route permission, then one admission for the caller. A 403 is thrown at once; a caller without
+ * rpm/tpm gets its grant at once too (no promise, no store); a limited caller's grant comes from
+ * one admission, and the promise rejects with RateLimitedError (429) when it is refused.
+ */
+export function admitCaller(route: string, caller: string): CallerGrant | Promise<CallerGrant> {
   const settings = config();
   const policy = policyFor(settings.rateLimits.callers, caller);
   checkRoute(policy, route);
   const buckets = bucketsOf(policy);
   if (!buckets) return { policy, buckets, admission: null, debit: () => {} };
   const gate = limiter(settings);
-  const admission = await gate.admit(caller, buckets);
-  if (!admission.allowed) throw new RateLimitedError(admission);
-  return { policy, buckets, admission, debit: (tokens) => gate.debit(caller, buckets, tokens) };
+  return gate.admit(caller, buckets).then((admission) => {
+    if (!admission.allowed) throw new RateLimitedError(admission);
+    return { policy, buckets, admission, debit: (tokens: number) => gate.debit(caller, buckets, tokens) };
+  });
 }
