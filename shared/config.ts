@@ -52,6 +52,10 @@ export interface Config {
     maxBatchSize: number;
     maxBatchTokens: number;
     maxQueuedTexts: number;
+    /** How long a request may wait for room in a full local queue before its 429. */
+    queueWaitMs: number;
+    /** Texts that may wait for room at once (all waiting requests); past it, 429 at once. */
+    maxWaitingTexts: number;
     coalesce: boolean;
     threads: number;
     workers: number;
@@ -394,6 +398,11 @@ export function loadConfig(env: Env = process.env): Config {
       maxBatchSize: r.int('LOCAL_MAX_BATCH_SIZE', 32, 1, 1024),
       maxBatchTokens: r.int('LOCAL_MAX_BATCH_TOKENS', 256, 1),
       maxQueuedTexts: r.int('LOCAL_MAX_QUEUED_TEXTS', 4096, 1),
+      // A full queue keeps requests in line (holding their texts, costing no CPU) rather than
+      // refusing them at once: clients that ignore retry-after then wait instead of turning the
+      // instance's CPU into refusals. The line is bounded in texts, like the queue.
+      queueWaitMs: r.int('LOCAL_QUEUE_WAIT_MS', 2000, 0, 60_000),
+      maxWaitingTexts: r.int('LOCAL_MAX_WAITING_TEXTS', 4 * r.int('LOCAL_MAX_QUEUED_TEXTS', 4096, 1), 0),
       coalesce: r.bool('LOCAL_COALESCE', true),
       threads: r.int('LOCAL_THREADS', 0, 0, 256),
       // One session per core runs one-text inference in parallel, off the event loop.

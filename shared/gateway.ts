@@ -41,6 +41,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     maxBatchSize: config.local.maxBatchSize,
     maxBatchTokens: config.local.maxBatchTokens,
     maxQueuedTexts: config.local.maxQueuedTexts,
+    queueWaitMs: config.local.queueWaitMs,
+    maxWaitingTexts: config.local.maxWaitingTexts,
     coalesce: config.local.coalesce,
   });
   const vertexModels = vertexFromConfig(config, { now: options.now });

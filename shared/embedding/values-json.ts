@@ -9,8 +9,10 @@ const printed = new LRUCache<Float32Array, string>({ maxSize: MAX_BYTES, sizeCal
 export function valuesJson(values: Float32Array): string {
   let text = printed.get(values);
   if (text === undefined) {
-    // join prints each number as JSON.stringify would, but NaN and Infinity, which JSON lacks.
-    text = values.every(Number.isFinite) ? `[${values.join(',')}]` : JSON.stringify(Array.from(values));
+    // JSON.stringify of a plain array prints each number as join would (NaN and Infinity as null,
+    // which JSON lacks), and takes half the time of a typed array's join (bench: 0.2 vs 0.4 ms
+    // for 512 floats), which was the largest main-thread cost of a one-text answer.
+    text = JSON.stringify(Array.from(values));
     printed.set(values, text);
   }
   return text;

@@ -4,8 +4,10 @@
 // so a batch holds texts of similar length and pads little) and runs them. So a one-text request is in the
 // next window whatever a big request has queued, and batches can still hold several callers'
 // texts of similar length. The queue is bounded: room is reserved before a caller tokenizes
-// (admit), a request that could never fit is refused (413), one that could fit later is told to
-// come back (429, retry-after).
+// (admit), a request that could never fit is refused (413). One that could fit later waits its
+// turn for room (first come, first served, a bounded number of requests for a bounded time), and
+// only past that is it told to come back (429, retry-after): a client that ignores retry-after
+// then waits in line instead of spending the instance's CPU on refusals.
 import { GatewayError } from '../../errors.js';
 
 export type RunBatch = (sequences: number[][]) => Promise<Float32Array[]>;
@@ -18,6 +20,10 @@ export interface BatcherOptions {
   coalesce: boolean;
   /** Batches run at once (one per inference worker). */
   parallelism?: number;
+  /** How long a request may wait for room in a full queue before its 429 (0: refused at once). */
+  maxWaitMs?: number;
+  /** Texts that may wait for room at once (all waiting requests together); past it, a 429 at once. */
+  maxWaitingTexts?: number;
   run: RunBatch;
 }
 
@@ -67,6 +73,12 @@ export function packBatches<T extends { ids: number[] }>(jobs: T[], maxBatchSize
   return batches;
 }
 
+interface Waiter {
+  texts: number;
+  /** Takes the room and settles the wait. */
+  admit(): void;
+}
+
 /** Room held in the queue for a caller's texts while it prepares them (tokenizes). */
 export interface Admission {
   /** Queues the texts (at most as many as admitted) and resolves with one vector per text, in order. */
@@ -78,7 +90,12 @@ export interface Admission {
 export interface Batcher {
   /** Reserves room for `texts` texts now, or throws 413 (never fits) or 429 (full now). */
   admit(texts: number, field?: string): Admission;
-  /** Throws what admit would, without reserving: a cheap check before any expensive work. */
+  /**
+   * Reserves room, waiting for it in line (up to maxWaitMs) when the queue is full; rejects with
+   * 413 (never fits), 429 (the wait ran out, or the line is full) or the signal's reason.
+   */
+  admitWaiting(texts: number, field?: string, signal?: AbortSignal): Promise<Admission>;
+  /** Throws what admitWaiting would throw at once, without reserving: a cheap check before any expensive work. */
   check(texts: number, field?: string): void;
   submit(sequences: number[][], signal?: AbortSignal): Promise<Float32Array[]>;
   /** Texts reserved, waiting or being embedded. */
@@ -100,16 +117,40 @@ export function createBatcher(options: BatcherOptions): Batcher {
   /** Batches packed from the last window, not yet started. */
   let ready: Job[][] = [];
   let lanes = 0;
+  const maxWaitMs = options.maxWaitMs ?? 0;
+  const maxWaitingTexts = maxWaitMs > 0 ? options.maxWaitingTexts ?? 0 : 0;
+  /** Requests waiting for room, first come first served, and their texts. */
+  const waiting: Waiter[] = [];
+  let waitingTexts = 0;
+  const lineHasRoom = (texts: number) => waitingTexts + texts <= maxWaitingTexts;
 
-  function check(texts: number, field = 'inputs'): void {
+  const overloaded = () => new GatewayError('overloaded', `The local model has ${reserved + queued + inFlight} texts queued; try again shortly`, { retryAfterSeconds: 1 });
+
+  /** 413 for a request that can never fit. */
+  function checkSize(texts: number, field = 'inputs'): void {
     if (texts > options.maxQueued) {
       throw new GatewayError('too_large',
         `The request needs ${texts} texts embedded by the local model; it queues at most ${options.maxQueued} (LOCAL_MAX_QUEUED_TEXTS). Send fewer or shorter inputs`,
         { field });
     }
-    const load = reserved + queued + inFlight;
-    if (load + texts > options.maxQueued) {
-      throw new GatewayError('overloaded', `The local model has ${load} texts queued; try again shortly`, { retryAfterSeconds: 1 });
+  }
+
+  const fits = (texts: number) => reserved + queued + inFlight + texts <= options.maxQueued;
+
+  function check(texts: number, field = 'inputs'): void {
+    checkSize(texts, field);
+    // Room now (and nobody ahead in line), or a place in line: not refused now.
+    if (waiting.length === 0 ? fits(texts) : false) return;
+    if (lineHasRoom(texts)) return;
+    throw overloaded();
+  }
+
+  /** Room came free: admit waiters from the head of the line while they fit. */
+  function wake(): void {
+    while (waiting.length > 0 && fits(waiting[0]!.texts)) {
+      const waiter = waiting.shift()!;
+      waitingTexts -= waiter.texts;
+      waiter.admit();
     }
   }
 
@@ -121,6 +162,7 @@ export function createBatcher(options: BatcherOptions): Batcher {
     queued -= caller.queued.length;
     caller.queued = [];
     caller.reject(error);
+    wake();
   }
 
   /** Round-robin across callers: one text from each in turn, up to the window's texts and tokens. */
@@ -145,7 +187,7 @@ export function createBatcher(options: BatcherOptions): Batcher {
     // Texts of callers that already failed (went away, deadline) are not run.
     const live = batch.filter((job) => !job.caller.failed);
     inFlight -= batch.length - live.length;
-    if (live.length === 0) return;
+    if (live.length === 0) return wake();
     try {
       const vectors = await options.run(live.map((job) => job.ids));
       live.forEach((job, i) => job.resolve(vectors[i]!));
@@ -153,6 +195,7 @@ export function createBatcher(options: BatcherOptions): Batcher {
       for (const caller of new Set(live.map((job) => job.caller))) fail(caller, error);
     } finally {
       inFlight -= live.length;
+      wake();
     }
   }
 
@@ -218,31 +261,81 @@ export function createBatcher(options: BatcherOptions): Batcher {
     return answer;
   }
 
-  function admit(texts: number, field?: string): Admission {
-    check(texts, field);
+  function reserve(texts: number, field?: string): Admission {
     reserved += texts;
     let held = texts;
     const release = () => {
       reserved -= held;
       held = 0;
+      wake();
     };
     return {
       release,
       submit(sequences, signal) {
         if (sequences.length > held) {
           const extra = sequences.length - held;
-          check(extra, field);
+          checkSize(held + extra, field);
+          if (!fits(extra)) throw overloaded();
           reserved += extra;
           held += extra;
         }
-        release();
+        // The room moves from reserved to queued: nothing frees, nobody to wake.
+        reserved -= held;
+        held = 0;
         return options.coalesce ? enqueue(sequences, signal) : runUncoalesced(sequences, signal);
       },
     };
   }
 
+  function admit(texts: number, field?: string): Admission {
+    checkSize(texts, field);
+    if (!fits(texts)) throw overloaded();
+    return reserve(texts, field);
+  }
+
+  function admitWaiting(texts: number, field?: string, signal?: AbortSignal): Promise<Admission> {
+    try {
+      checkSize(texts, field);
+      if (waiting.length === 0 && fits(texts)) return Promise.resolve(reserve(texts, field));
+      if (!lineHasRoom(texts)) throw overloaded();
+      if (signal?.aborted) throw signal.reason;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<Admission>((resolve, reject) => {
+      const leave = (error: unknown) => {
+        const index = waiting.indexOf(waiter);
+        if (index >= 0) {
+          waiting.splice(index, 1);
+          waitingTexts -= texts;
+        }
+        done();
+        reject(error);
+        // A big request leaving the head of the line may let smaller ones behind it in.
+        if (index === 0) wake();
+      };
+      const onAbort = () => leave(signal!.reason);
+      const timer = setTimeout(() => leave(overloaded()), maxWaitMs);
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const waiter: Waiter = {
+        texts,
+        admit: () => {
+          done();
+          resolve(reserve(texts, field));
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      waiting.push(waiter);
+      waitingTexts += texts;
+    });
+  }
+
   return {
     admit,
+    admitWaiting,
     check,
     load: () => reserved + queued + inFlight,
     submit: async (sequences, signal) => admit(sequences.length).submit(sequences, signal),

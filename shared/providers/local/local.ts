@@ -18,6 +18,10 @@ export interface LocalProviderOptions {
   maxBatchSize: number;
   maxBatchTokens: number;
   maxQueuedTexts: number;
+  /** How long a request may wait for room in a full queue (LOCAL_QUEUE_WAIT_MS). */
+  queueWaitMs?: number;
+  /** Texts that may wait for room at once (LOCAL_MAX_WAITING_TEXTS). */
+  maxWaitingTexts?: number;
   coalesce: boolean;
 }
 
@@ -54,7 +58,14 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
   let batcher: Batcher | undefined;
 
   function batcherLimits() {
-    return { maxBatchSize: options.maxBatchSize, maxBatchTokens: options.maxBatchTokens, maxQueued: options.maxQueuedTexts, coalesce: options.coalesce };
+    return {
+      maxBatchSize: options.maxBatchSize,
+      maxBatchTokens: options.maxBatchTokens,
+      maxQueued: options.maxQueuedTexts,
+      maxWaitMs: options.queueWaitMs,
+      maxWaitingTexts: options.maxWaitingTexts,
+      coalesce: options.coalesce,
+    };
   }
 
   function getBatcher(rt: LocalRuntime): Batcher {
@@ -93,8 +104,9 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
           { field: 'dimensions', detail: { supported_dimensions: sizes } });
       }
       const [rt, tokenizer] = await untilAborted(Promise.all([getRuntime(), loadTokenizer(folder.dir)]), opts.signal);
-      // Room in the queue first: a request refused for load costs no tokenizing.
-      const admission = getBatcher(rt).admit(inputs.length, 'inputs');
+      // Room in the queue first (waiting in line for it when full): a request refused for load
+      // costs no tokenizing.
+      const admission = await getBatcher(rt).admitWaiting(inputs.length, 'inputs', opts.signal);
       let pooled: Float32Array[];
       let encoded: { ids: number[]; truncated: boolean }[];
       try {

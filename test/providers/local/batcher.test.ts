@@ -215,4 +215,71 @@ describe('createBatcher', () => {
     expect(runs).toBe(1);
     expect(batcher.load()).toBe(0);
   });
+
+  describe('a full queue keeps requests in line (LOCAL_QUEUE_WAIT_MS)', () => {
+    /** A batcher whose runs finish only when the test says so. */
+    function gatedBatcher(options: { maxQueued: number; maxWaitMs: number; maxWaitingTexts: number }) {
+      const gates: (() => void)[] = [];
+      const batcher = createBatcher({
+        maxBatchSize: 1, maxBatchTokens: 10_000, coalesce: true, ...options,
+        run: async (s) => {
+          await new Promise<void>((r) => gates.push(r));
+          return s.map((ids) => Float32Array.from([ids[0]!]));
+        },
+      });
+      const finishOne = async () => {
+        while (gates.length === 0) await new Promise((r) => setImmediate(r));
+        gates.shift()!();
+      };
+      return { batcher, finishOne };
+    }
+    const admitAndRun = async (batcher: ReturnType<typeof createBatcher>, tag: number) =>
+      (await batcher.admitWaiting(1)).submit([seq(1, tag)]).then((v) => v[0]![0]);
+
+    it('admits waiters first come, first served as room frees, before newcomers', async () => {
+      const { batcher, finishOne } = gatedBatcher({ maxQueued: 1, maxWaitMs: 60_000, maxWaitingTexts: 10 });
+      const order: number[] = [];
+      const answers = [1, 2, 3].map((tag) => admitAndRun(batcher, tag).then((v) => order.push(v!)));
+      // Full with one running: the others wait instead of a 429, and check() says so too.
+      expect(() => batcher.check(1)).not.toThrow();
+      for (let i = 0; i < 3; i++) await finishOne();
+      await Promise.all(answers);
+      expect(order).toEqual([1, 2, 3]);
+      expect(batcher.load()).toBe(0);
+    });
+
+    it('answers 429 when the wait runs out, and at once when the line is full', async () => {
+      const { batcher, finishOne } = gatedBatcher({ maxQueued: 2, maxWaitMs: 30, maxWaitingTexts: 2 });
+      const running = batcher.admitWaiting(2).then((room) => room.submit([seq(1, 1), seq(1, 2)]));
+      const waiting = batcher.admitWaiting(2);
+      // The line holds 2 texts: a third text is refused at once, by check() and admitWaiting alike.
+      expect(() => batcher.check(1)).toThrow(GatewayError);
+      await expect(batcher.admitWaiting(1)).rejects.toMatchObject({ type: 'overloaded', status: 429, retryAfterSeconds: 1 });
+      // The queue never frees within the wait: a 429 with retry-after, and the line is empty again.
+      await expect(waiting).rejects.toMatchObject({ type: 'overloaded', status: 429 });
+      expect(() => batcher.check(1)).not.toThrow();
+      await finishOne();
+      await finishOne();
+      await running;
+      expect(batcher.load()).toBe(0);
+    });
+
+    it('lets an aborted waiter leave the line with the reason of its signal', async () => {
+      const { batcher, finishOne } = gatedBatcher({ maxQueued: 1, maxWaitMs: 60_000, maxWaitingTexts: 1 });
+      const running = admitAndRun(batcher, 1);
+      const controller = new AbortController();
+      const waiting = batcher.admitWaiting(1, 'inputs', controller.signal);
+      expect(() => batcher.check(1)).toThrow(GatewayError);
+      controller.abort(new GatewayError('upstream_timeout', 'The request deadline passed'));
+      await expect(waiting).rejects.toMatchObject({ type: 'upstream_timeout' });
+      expect(() => batcher.check(1)).not.toThrow();
+      await finishOne();
+      await running;
+    });
+
+    it('still refuses at once with 413 a request that could never fit', async () => {
+      const { batcher } = gatedBatcher({ maxQueued: 2, maxWaitMs: 60_000, maxWaitingTexts: 10 });
+      await expect(batcher.admitWaiting(3)).rejects.toMatchObject({ type: 'too_large', status: 413 });
+    });
+  });
 });
