@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Rebuilds models/bge-small-zh-v1.5/onnx/model_quantized.onnx from the published int8 artifact:
-# fetches the jar with Maven, checks its sha256, and rewrites its graph with per-row activation
-# quantization (rowwise_quantize.py), so no text's vector depends on its batch. Writes the same
-# bytes as the committed file (checked against provenance.json). With --evaluate it also fetches
-# the fp32 artifact and prints cosine agreement, batch drift and batched speed (evaluate.py).
+# Rebuilds models/bge-small-zh-v1.5/onnx/model_quantized.onnx from the published fp32 artifact:
+# fetches the jar with Maven, checks its sha256, and quantizes its graph (quantize.py: per-row
+# activations, per-column int8 weights, SmoothQuant scales from calibration.txt, per-row int8
+# embedding tables), so no text's vector depends on its batch. Writes the same bytes as the
+# committed file (checked against provenance.json). With --evaluate it also fetches the published
+# int8 artifact and prints cosine agreement, batch drift and batched speed (evaluate.py).
 # Work files (venv, jars) go to .bench/model-build/, which git ignores.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -26,9 +27,11 @@ fetch() { # artifact sha -> path of the jar
   echo "$work/jars/$name"
 }
 
-int8_jar="$(fetch "$int8_artifact" "$int8_jar_sha")"
-unzip -o -q "$int8_jar" bge-small-zh-v1.5-q.onnx -d "$work"
-"$work/venv/bin/python" "$root/scripts/model/rowwise_quantize.py" "$work/bge-small-zh-v1.5-q.onnx" "$work/model_quantized.onnx"
+fp32_jar="$(fetch "$fp32_artifact" "$fp32_jar_sha")"
+unzip -o -q "$fp32_jar" bge-small-zh-v1.5.onnx -d "$work"
+"$work/venv/bin/python" "$root/scripts/model/quantize.py" "$work/bge-small-zh-v1.5.onnx" "$work/model_quantized.onnx" \
+  --weights asymmetric --embeddings rows --smooth "$root/scripts/model/calibration.txt" --alpha 0.7 \
+  --tokenizer "$model/tokenizer.json"
 sha="$(sha256sum "$work/model_quantized.onnx" | cut -d' ' -f1)"
 echo "built $work/model_quantized.onnx sha256 $sha"
 recorded="$(node -e "console.log(require('$model/provenance.json').sha256['onnx/model_quantized.onnx'])")"
@@ -36,8 +39,8 @@ if [ "$sha" = "$recorded" ]; then echo "matches provenance.json"; else echo "dif
 if [ "${1:-}" = "--install" ]; then cp "$work/model_quantized.onnx" "$model/onnx/model_quantized.onnx"; echo "installed"; fi
 
 if [ "${1:-}" = "--evaluate" ]; then
-  fp32_jar="$(fetch "$fp32_artifact" "$fp32_jar_sha")"
-  unzip -o -q "$fp32_jar" bge-small-zh-v1.5.onnx -d "$work"
+  int8_jar="$(fetch "$int8_artifact" "$int8_jar_sha")"
+  unzip -o -q "$int8_jar" bge-small-zh-v1.5-q.onnx -d "$work"
   (cd "$root" && npx tsx scripts/model/dump-corpus.ts "$work/corpus.json")
   "$work/venv/bin/python" "$root/scripts/model/evaluate.py" "$work/corpus.json" "$model/tokenizer.json" \
     "$work/bge-small-zh-v1.5.onnx" "$work/bge-small-zh-v1.5-q.onnx" "$work/model_quantized.onnx" "${@:2}"

@@ -1,4 +1,4 @@
-// The bundled graph quantizes activations per row (scripts/model/rowwise_quantize.py), so a
+// The bundled graph quantizes activations per row (scripts/model/quantize.py), so a
 // text's vector must not depend on the texts it shares a run with, nor on their padding. Runs the
 // graph itself (no batcher in between) in padded batches and compares with each text alone.
 import { beforeAll, describe, expect, it } from 'vitest';
