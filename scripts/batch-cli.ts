@@ -2,7 +2,8 @@
 // as batch jobs and collects every item's result into a JSONL file, with a progress bar and a
 // summary on stderr. It listens on its own temporary subscription to the results topic,
 // created before the first job is published so no result can be missed. With --follow it holds
-// no subscription: it polls each job's status (GET /jobs/{job_id}) until done or failed.
+// no subscription: it polls each job's status (GET /jobs/{job_id}) until done or failed. With
+// --input-uri it submits one gs:// job (uploading --in there first) and follows it.
 // `npm run batch -- status <job_id>` prints one job's status.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -10,7 +11,8 @@ import { parseArgs } from 'node:util';
 import { PubSub, type Message } from '@google-cloud/pubsub';
 import { config } from '../shared/config.js';
 import { ResultCollector } from './batch/collect.js';
-import { readItems, splitJobs } from './batch/input.js';
+import { uploadInput, parseGsObject } from './batch/gcs-job.js';
+import { readItems, splitJobs, type InputItem, type JobMessage } from './batch/input.js';
 import { progressBar } from './batch/progress.js';
 import { describeStatus, fetchStatus, followJobs } from './batch/status.js';
 
@@ -20,6 +22,9 @@ const usage = `Usage: npm run batch -- --jobs-topic <topic> --in <items.jsonl> (
   [--models vertex,local] [--task RETRIEVAL_DOCUMENT] [--fallback] [--no-truncate] [--encoding float|base64]
   [--job-size 1000] [--job-prefix cli] [--timeout 3600]
   [--follow] [--interval 2]    poll job status instead of collecting results (no --out)
+       npm run batch -- --jobs-topic <topic> --input-uri gs://<bucket>/<file.jsonl> [--in <file.jsonl>] --follow
+  [--output-uri-prefix gs://<bucket>/<prefix>]   one gs:// job (--in: upload that file there first);
+                               Vertex batch prediction output files under the prefix
        npm run batch -- status <job_id>
   [--url <gateway>]            default: GATEWAY_URL, else http://127.0.0.1:PORT (status and --follow)
   [--api-key <key>]            default: GATEWAY_API_KEY`;
@@ -39,6 +44,7 @@ const { values: args, positionals } = parseArgs({
     fallback: { type: 'boolean', default: false }, 'no-truncate': { type: 'boolean', default: false },
     encoding: { type: 'string' }, 'job-size': { type: 'string', default: '1000' }, 'job-prefix': { type: 'string', default: 'cli' },
     timeout: { type: 'string', default: '3600' }, help: { type: 'boolean', default: false },
+    'input-uri': { type: 'string' }, 'output-uri-prefix': { type: 'string' },
   },
 });
 if (args.help) {
@@ -69,7 +75,11 @@ if (positionals[0] === 'status') {
 if (positionals.length > 0) fail(`unknown command ${positionals[0]}`);
 
 const jobsTopic = args['jobs-topic'] ?? fail('--jobs-topic is required');
-const input = args.in ?? fail('--in is required');
+const inputUri = args['input-uri'];
+const outputPrefix = args['output-uri-prefix'];
+// Their results are files or a job the CLI cannot list the items of: follow the status instead.
+if ((inputUri || outputPrefix) && !args.follow) fail('--input-uri and --output-uri-prefix need --follow');
+const input = args.in ?? (inputUri ? undefined : fail('--in (or --input-uri) is required'));
 const intervalMs = Number(args.interval) * 1000;
 if (!(intervalMs > 0)) fail('--interval must be a positive number of seconds');
 const jobSize = Number(args['job-size']);
@@ -77,13 +87,15 @@ if (!Number.isInteger(jobSize) || jobSize < 1 || jobSize > config().batch.maxIte
 const timeoutMs = Number(args.timeout) * 1000;
 if (!(timeoutMs > 0)) fail('--timeout must be a positive number of seconds');
 
-let items;
-try {
-  items = readItems(input);
-} catch (error) {
-  fail((error as Error).message);
+let items: InputItem[] = [];
+if (!inputUri) {
+  try {
+    items = readItems(input!);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (items.length === 0) fail(`${input} holds no items`);
 }
-if (items.length === 0) fail(`${input} holds no items`);
 
 const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 const options = {
@@ -92,19 +104,41 @@ const options = {
   fallback: args.fallback,
   truncate: !args['no-truncate'],
   ...(args.encoding ? { encoding: args.encoding } : {}),
+  ...(outputPrefix ? { output_uri_prefix: outputPrefix } : {}),
 };
-const jobs = splitJobs(items, jobSize, (n) => `${args['job-prefix']}-${runId}-${n}`, options);
+const jobId = (n: number) => `${args['job-prefix']}-${runId}-${n}`;
+const jobs: JobMessage[] = inputUri ? [] : splitJobs(items, jobSize, jobId, options);
+let submitted: { job_id: string }[] = jobs;
+let what = `${items.length} items as ${jobs.length} job(s)`;
+if (inputUri) {
+  try {
+    parseGsObject(inputUri, '--input-uri');
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  submitted = [{ job_id: jobId(0), input_uri: inputUri, ...options } as { job_id: string }];
+  what = `one job reading ${inputUri}`;
+  if (input) {
+    try {
+      const bytes = await uploadInput(config().batch.storageEmulatorHost, input, inputUri);
+      what = `${input} (${bytes} bytes, uploaded to ${inputUri}) as one job`;
+    } catch (error) {
+      process.stderr.write(`batch: uploading ${input} to ${inputUri}: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
+  }
+}
 
 if (args.follow) {
   const projectId = args.project ?? jobsTopic.match(/^projects\/([^/]+)\//)?.[1];
   const pubsub = new PubSub(projectId ? { projectId } : {});
   const topic = pubsub.topic(jobsTopic);
-  for (const job of jobs) await topic.publishMessage({ data: Buffer.from(JSON.stringify(job)), attributes: { job_id: job.job_id } });
+  for (const job of submitted) await topic.publishMessage({ data: Buffer.from(JSON.stringify(job)), attributes: { job_id: job.job_id } });
   await pubsub.close();
-  process.stderr.write(`batch: submitted ${items.length} items as ${jobs.length} job(s); following their status at ${statusClient.gatewayUrl}\n`);
+  process.stderr.write(`batch: submitted ${what}; following their status at ${statusClient.gatewayUrl}\n`);
   let last;
   try {
-    last = await followJobs(statusClient, jobs.map((j) => j.job_id), {
+    last = await followJobs(statusClient, submitted.map((j) => j.job_id), {
       intervalMs, deadline: Date.now() + timeoutMs, onChange: (s) => process.stderr.write(`batch: ${describeStatus(s)}\n`),
     });
   } catch (error) {

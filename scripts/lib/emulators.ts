@@ -1,5 +1,6 @@
-// Starting local stand-ins for Google services (the Cloud SDK's emulators, redis-server) on fixed
-// loopback ports, shared by the test setup (test/setup/services.ts) and `npm run batch:local`.
+// Starting local stand-ins for Google services (the Cloud SDK's emulators, fake-gcs-server,
+// redis-server) on fixed loopback ports, shared by the test setup (test/setup/services.ts) and
+// `npm run batch:local`.
 // A service already answering on its port is reused and left alone (so several runs can share
 // one); what a process starts, stopStarted() stops.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -29,6 +30,13 @@ export function startPubsubEmulator(port: number): Promise<boolean> {
 
 export function startFirestoreEmulator(port: number): Promise<boolean> {
   return startService('firestore emulator', port, FIRESTORE_EMULATOR, ['start', '--host=127.0.0.1', `--port=${port}`]);
+}
+
+/** fake-gcs-server (Cloud Storage's JSON API, in memory), its binary fetched on first use. */
+export async function startFakeGcs(port: number): Promise<boolean> {
+  if (await portOpen(port)) return false;
+  const { ensureFakeGcs, fakeGcsArgs } = await import('./fake-gcs.js');
+  return startService('fake-gcs-server', port, ensureFakeGcs(), fakeGcsArgs(port));
 }
 
 /** Stops every service this process started (and only those). */

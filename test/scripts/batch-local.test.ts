@@ -1,13 +1,17 @@
 // `npm run batch:local` then the CLI: the script (run twice: it must be rerunnable) creates the
-// topics and the push subscription on the Pub/Sub emulator, and a job submitted with the printed
-// env reaches the dev server's embedBatch and is followed to done.
+// topics and the push subscription on the Pub/Sub emulator, starts fake-gcs-server with a bucket,
+// and jobs submitted with the printed env reach the dev server's embedBatch and are followed to
+// done: one with inline items, one gs:// job whose file the CLI uploads to the fake.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetBatchDeps } from '../../shared/batch/handler.js';
+import { storageClient } from '../../shared/batch/gcs.js';
+import { freePort, portOpen } from '../../scripts/lib/ports.js';
 import { sampleTexts, uniquePrefix } from '../helpers/pubsub.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -15,10 +19,15 @@ const root = path.resolve(__dirname, '../..');
 const project = uniquePrefix('i14blocal');
 let server: Awaited<ReturnType<typeof startTestServer>>;
 const children: ChildProcess[] = [];
+// The fake's port is chosen here (not the default 4443, which a developer's own may hold) so the
+// dev server can be told where Cloud Storage is before batch:local starts it there.
+let gcsPort: number;
 
 beforeAll(async () => {
+  gcsPort = await freePort();
   server = await startTestServer({
     RESULTS_TOPIC: `projects/${project}/topics/embeddings-results`, BATCH_SHARD_MAX_ITEMS: '20', BATCH_STATE_STORE: 'memory', CACHE_L1_BYTES: '0', CACHE_STORE: 'none',
+    STORAGE_EMULATOR_HOST: `http://127.0.0.1:${gcsPort}`, BATCH_INPUT_SHARD_BYTES: '2048',
   });
 });
 
@@ -31,12 +40,12 @@ afterAll(async () => {
   await pubsub.close();
 });
 
-const cleanEnv = () => ({ ...process.env, PUBSUB_EMULATOR_HOST: undefined, METADATA_SERVER_DETECTION: undefined, RESULTS_TOPIC: undefined });
+const cleanEnv = () => ({ ...process.env, PUBSUB_EMULATOR_HOST: undefined, METADATA_SERVER_DETECTION: undefined, RESULTS_TOPIC: undefined, STORAGE_EMULATOR_HOST: undefined });
 
 /** Runs batch:local until it prints its export line; returns the env it prints and its stderr. */
 function batchLocal(): Promise<{ env: Record<string, string>; stderr: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/batch-local.ts', '--project', project, '--url', server.url], { cwd: root, env: cleanEnv() });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/batch-local.ts', '--project', project, '--url', server.url, '--gcs-port', String(gcsPort)], { cwd: root, env: cleanEnv() });
     children.push(child);
     let stdout = '';
     let stderr = '';
@@ -62,14 +71,21 @@ function runCli(args: string[], env: Record<string, string>): Promise<{ code: nu
 }
 
 describe('npm run batch:local', () => {
-  it('sets up the emulator topics and push subscription; a job submitted with its env is embedded and followed to done', async () => {
+  it('sets up the emulator topics, push subscription and Cloud Storage fake; jobs submitted with its env are embedded and followed to done', { timeout: 300_000 }, async () => {
     resetBatchDeps();
     const first = await batchLocal();
+    expect(first.stderr).toContain(`fake-gcs-server at http://127.0.0.1:${gcsPort} (started); bucket gs://local-batch`);
+    // Ctrl-C stops the fake it started (and only that: the Pub/Sub emulator was already running).
     first.child.kill('SIGTERM');
+    await once(first.child, 'exit');
+    for (const stop = Date.now() + 10_000; await portOpen(gcsPort);) {
+      if (Date.now() > stop) throw new Error('batch:local left fake-gcs-server running after SIGTERM');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const { env, stderr } = await batchLocal();
     expect(env).toEqual({
       PUBSUB_EMULATOR_HOST: '127.0.0.1:8085', RESULTS_TOPIC: `projects/${project}/topics/embeddings-results`,
-      JOBS_TOPIC: `projects/${project}/topics/embeddings-jobs`, GATEWAY_URL: server.url,
+      JOBS_TOPIC: `projects/${project}/topics/embeddings-jobs`, GATEWAY_URL: server.url, STORAGE_EMULATOR_HOST: `http://127.0.0.1:${gcsPort}`,
     });
     expect(stderr).toContain(`pushes to ${server.url}/projects/${project}/topics/embeddings-jobs`);
     expect(stderr).not.toMatch(/metadata/i);
@@ -86,5 +102,24 @@ describe('npm run batch:local', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).not.toMatch(/metadata/i);
     expect(JSON.parse(res.stdout)).toMatchObject({ state: 'done', shards: { total: 2, done: 2 }, items: { total: 25, embedded: 25, failed: 0 } });
+
+    // A gs:// job from the same three commands: the CLI uploads the file to the fake batch:local
+    // started, the dev server reads it in byte-range shards and writes Vertex output beside it.
+    const lines = sampleTexts(60, 94_000).map((text, i) => JSON.stringify({ id: `g${i}`, text }));
+    writeFileSync(path.join(dir, 'docs.jsonl'), `${lines.join('\n')}\n`);
+    const gs = await runCli(['--jobs-topic', env.JOBS_TOPIC!, '--in', path.join(dir, 'docs.jsonl'), '--input-uri', 'gs://local-batch/in/docs.jsonl',
+      '--output-uri-prefix', 'gs://local-batch/out', '--follow', '--interval', '0.2', '--timeout', '180'], env);
+    expect(gs.code, gs.stderr).toBe(0);
+    expect(gs.stderr).toContain('uploaded to gs://local-batch/in/docs.jsonl');
+    expect(gs.stderr).not.toMatch(/metadata/i);
+    const status = JSON.parse(gs.stdout);
+    expect(status).toMatchObject({ state: 'done', items: { total: 60, embedded: 60, failed: 0 }, shards: { unread: 0 } });
+    expect(status.shards.total).toBeGreaterThan(1);
+    const storage = await storageClient(env.STORAGE_EMULATOR_HOST!);
+    const [files] = await storage.bucket('local-batch').getFiles({ prefix: `out/prediction-${status.job_id}-` });
+    const out: any[] = [];
+    for (const file of files) out.push(...(await file.download())[0].toString('utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)));
+    expect(out.map((line) => line.instance.id).sort()).toEqual(lines.map((_, i) => `g${i}`).sort());
+    expect(out.every((line) => line.status === '' && line.predictions[0].embeddings.values.length === 512)).toBe(true);
   });
 });
