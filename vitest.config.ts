@@ -26,7 +26,10 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    env: { METADATA_SERVER_DETECTION: 'none', LOG_LEVEL: 'error' },
+    // For Google's client libraries: no metadata-server probe. The gateway's own settings come
+    // from each test's settings object, never from here.
+    env: { METADATA_SERVER_DETECTION: 'none' },
+    setupFiles: ['test/setup/log-level.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...servicesTests] } },
       { extends: true, test: { name: 'services', include: servicesTests, globalSetup: ['test/setup/services.ts'] } },

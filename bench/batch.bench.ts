@@ -7,10 +7,8 @@
 // Usage: tsx bench/batch.bench.ts [items] [rounds]  (or BENCH_BATCH_ITEMS / BENCH_ROUNDS)
 import { randomBytes } from 'node:crypto';
 import { PubSub, type Message } from '@google-cloud/pubsub';
-import { loadConfig, resetConfig } from '../shared/config.js';
-import { startDevServer } from '../shared/dev-server.js';
 import { rowResultId } from '../shared/batch/rows.js';
-import { createGateway, setGateway } from '../shared/gateway.js';
+import { startTestServer } from '../test/helpers/server.js';
 import { ports, startServices, stopServices } from '../test/setup/services.js';
 import { chunks, mixedCorpus } from './lib/corpus.js';
 import { median } from './lib/stats.js';
@@ -27,11 +25,8 @@ process.env.METADATA_SERVER_DETECTION = 'none';
 await startServices(); // reuses emulators already running
 
 const env = { LOG_LEVEL: 'error', RESULTS_TOPIC: resultsTopic, BATCH_STATE_STORE: 'memory', CACHE_L1_BYTES: '0', CACHE_STORE: 'none' };
-Object.assign(process.env, env);
-resetConfig();
-const gw = createGateway(loadConfig(process.env));
-setGateway(gw);
-const server = await startDevServer(0);
+const server = await startTestServer(env);
+const gw = server.gateway;
 
 const pubsub = new PubSub({ projectId: PROJECT });
 const [results] = await pubsub.createTopic(`${prefix}-results`);

@@ -3,15 +3,15 @@
 // server builds, hit by the same client. The difference is what serving a cached vector costs:
 // parsing, key hashing, the L1 lookup and a 512-float JSON answer. The client shares the 2 cores
 // with the server, alike for both contenders, but runs on its own thread.
-import { http as registerHttp } from '@google-cloud/functions-framework';
 import http from 'node:http';
 import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
+import { loadRoutes } from '../functions/routes.js';
 import { loadConfig } from '../shared/config.js';
-import { loadFunctions } from '../shared/dev-server.js';
-import { createGateway, setGateway } from '../shared/gateway.js';
+import { createGateway } from '../shared/gateway.js';
+import { registerFunction } from '../shared/http/functions.js';
 import { httpRoute } from '../shared/http/route.js';
-import { routes } from '../functions/routes.js';
+import { routes } from '../shared/routes.js';
 import { medianRatio, median } from './lib/stats.js';
 import { fixed, interleave, machineNote, ratio, summaryLine, table } from './lib/timing.js';
 
@@ -19,14 +19,16 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
-process.env.LOG_LEVEL = 'error';
 const gateway = createGateway(loadConfig({ LOG_LEVEL: 'error', CACHE_STORE: 'none' }));
-setGateway(gateway);
 
-await loadFunctions(routes.filter((r) => r.name === 'embed'));
-registerHttp('echo', httpRoute({ name: 'echo', methods: ['POST'], jsonBody: true }, async (req, res) => {
+const [embed] = await loadRoutes(routes.filter((r) => r.name === 'embed'));
+const echo = httpRoute({ name: 'echo', methods: ['POST'], jsonBody: true }, async (req, res) => {
   res.json(req.body);
-}));
+});
+for (const route of [embed!, echo]) {
+  const built = route.build(gateway);
+  registerFunction(route.name, route, () => built);
+}
 const { getTestServer } = await import('@google-cloud/functions-framework/testing');
 const apps: Record<string, ReturnType<typeof getTestServer>> = { '/embed': getTestServer('embed'), '/echo': getTestServer('echo') };
 const server = http.createServer((req, res) => { apps[(req.url ?? '/').split('?')[0]!]!.emit('request', req, res); });

@@ -8,13 +8,11 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { resetConfig } from '../shared/config.js';
-import { startDevServer } from '../shared/dev-server.js';
 import { createFallbackLimiter } from '../shared/limits/fallback.js';
 import { createMemoryLimiter } from '../shared/limits/memory.js';
 import { createRedisLimiter } from '../shared/limits/redis.js';
 import { freePort, waitForPort } from '../scripts/lib/ports.js';
-import { testGateway } from '../test/helpers/gateway.js';
+import { startTestServer } from '../test/helpers/server.js';
 import { median, p50, p99 } from './lib/stats.js';
 import { fixed, interleave, machineNote, summaryLine, table } from './lib/timing.js';
 
@@ -52,10 +50,7 @@ const env = {
   API_KEYS: `limited:${hash(keys.limited)},open:${hash(keys.open)}`,
   CALLER_LIMITS: JSON.stringify({ limited: buckets }),
 };
-for (const [key, value] of Object.entries(env)) process.env[key] = value;
-resetConfig();
-testGateway(env);
-const server = await startDevServer(0);
+const server = await startTestServer(env);
 const body = JSON.stringify({ inputs: ['我喜欢看电影'], encoding: 'base64' });
 const call = (key: string, limited: boolean) => async () => {
   const t = performance.now();

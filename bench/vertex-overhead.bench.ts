@@ -4,11 +4,9 @@
 // (HTTP, functions-framework, validation, pipeline, JSON). Cache off, so every /embed reaches Vertex.
 // Target: p50 overhead ≤ 3 ms. Both transports, so their per-call cost can be compared too.
 import { performance } from 'node:perf_hooks';
-import { resetConfig } from '../shared/config.js';
-import { startDevServer } from '../shared/dev-server.js';
 import { createVertexClient } from '../shared/providers/vertex/client.js';
 import { startFakeVertex } from '../test/fakes/vertex-server.js';
-import { testGateway } from '../test/helpers/gateway.js';
+import { startTestServer } from '../test/helpers/server.js';
 import { median, p50, p99 } from './lib/stats.js';
 import { fixed, interleave, machineNote, summaryLine, table } from './lib/timing.js';
 
@@ -22,10 +20,7 @@ const rows: (string | number)[][] = [];
 for (const transport of ['grpc', 'rest'] as const) {
   const fake = await startFakeVertex({ transport });
   const env = { ...fake.env, LOG_LEVEL: 'error', CACHE_L1_BYTES: '0', CACHE_STORE: 'none', VERTEX_MODEL: MODEL };
-  for (const [key, value] of Object.entries(env)) process.env[key] = value;
-  resetConfig();
-  testGateway(env);
-  const server = await startDevServer(0);
+  const server = await startTestServer(env);
   const direct = createVertexClient({ transport, location: 'us-central1', apiEndpoint: '127.0.0.1', port: fake.port, insecure: true });
   const endpoint = `projects/${fake.env.GOOGLE_CLOUD_PROJECT}/locations/us-central1/publishers/google/models/${MODEL}`;
 

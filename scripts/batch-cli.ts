@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PubSub, type Message } from '@google-cloud/pubsub';
-import { config } from '../shared/config.js';
+import { loadConfig } from '../shared/config.js';
 import { ResultCollector } from './batch/collect.js';
 import { uploadInput, parseGsObject } from './batch/gcs-job.js';
 import { readItems, splitJobs, type InputItem, type JobMessage } from './batch/input.js';
@@ -51,9 +51,10 @@ if (args.help) {
   process.stdout.write(`${usage}\n`);
   process.exit(0);
 }
+const settings = loadConfig();
 // The client libraries otherwise probe Google's metadata server (and warn) even for the emulator.
-if (config().batch.pubsubEmulatorHost) process.env.METADATA_SERVER_DETECTION ??= 'none';
-const statusClient = { gatewayUrl: args.url ?? config().batch.gatewayUrl, apiKey: args['api-key'] ?? config().batch.apiKey };
+if (settings.batch.pubsubEmulatorHost) process.env.METADATA_SERVER_DETECTION ??= 'none';
+const statusClient = { gatewayUrl: args.url ?? settings.batch.gatewayUrl, apiKey: args['api-key'] ?? settings.batch.apiKey };
 
 if (positionals[0] === 'status') {
   const jobId = positionals[1] ?? fail('status needs a job id');
@@ -83,7 +84,7 @@ const input = args.in ?? (inputUri ? undefined : fail('--in (or --input-uri) is 
 const intervalMs = Number(args.interval) * 1000;
 if (!(intervalMs > 0)) fail('--interval must be a positive number of seconds');
 const jobSize = Number(args['job-size']);
-if (!Number.isInteger(jobSize) || jobSize < 1 || jobSize > config().batch.maxItems) fail(`--job-size must be between 1 and ${config().batch.maxItems}`);
+if (!Number.isInteger(jobSize) || jobSize < 1 || jobSize > settings.batch.maxItems) fail(`--job-size must be between 1 and ${settings.batch.maxItems}`);
 const timeoutMs = Number(args.timeout) * 1000;
 if (!(timeoutMs > 0)) fail('--timeout must be a positive number of seconds');
 
@@ -120,7 +121,7 @@ if (inputUri) {
   what = `one job reading ${inputUri}`;
   if (input) {
     try {
-      const bytes = await uploadInput(config().batch.storageEmulatorHost, input, inputUri);
+      const bytes = await uploadInput(settings.batch.storageEmulatorHost, input, inputUri);
       what = `${input} (${bytes} bytes, uploaded to ${inputUri}) as one job`;
     } catch (error) {
       process.stderr.write(`batch: uploading ${input} to ${inputUri}: ${(error as Error).message}\n`);
@@ -152,7 +153,7 @@ if (args.follow) {
   process.exit(states.every((s) => s === 'done') ? 0 : 1);
 }
 
-const resultsTopic = args['results-topic'] ?? config().batch.resultsTopic ?? fail('--results-topic (or RESULTS_TOPIC) is required');
+const resultsTopic = args['results-topic'] ?? settings.batch.resultsTopic ?? fail('--results-topic (or RESULTS_TOPIC) is required');
 const output = args.out ?? fail('--out (or --follow) is required');
 const projectId = args.project ?? resultsTopic.match(/^projects\/([^/]+)\//)?.[1] ?? jobsTopic.match(/^projects\/([^/]+)\//)?.[1];
 const pubsub = new PubSub(projectId ? { projectId } : {});

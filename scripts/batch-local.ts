@@ -6,7 +6,7 @@
 // services up until Ctrl-C.
 import { parseArgs } from 'node:util';
 import { storageClient } from '../shared/batch/gcs.js';
-import { config } from '../shared/config.js';
+import { loadConfig } from '../shared/config.js';
 import { startFakeGcs, startPubsubEmulator, stopStarted } from './lib/emulators.js';
 
 const { values: args } = parseArgs({
@@ -25,7 +25,7 @@ if (args.help) {
 }
 const port = Number(args.port);
 const project = args.project;
-const gatewayUrl = (args.url ?? config().batch.gatewayUrl).replace(/\/+$/, '');
+const gatewayUrl = (args.url ?? loadConfig().batch.gatewayUrl).replace(/\/+$/, '');
 
 const emulatorHost = `127.0.0.1:${port}`;
 const gcsPort = Number(args['gcs-port']);

@@ -1,10 +1,10 @@
-// `npm run build`: one deployable folder per function in functions/routes.ts, dist/<name>/,
+// `npm run build`: one deployable folder per function in shared/routes.ts, dist/<name>/,
 // each runnable as `functions-framework --target=<name> --source=dist/<name>`.
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { RouteEntry } from '../functions/routes.js';
+import type { RouteEntry } from '../shared/routes.js';
 import { bundleFunction, type BundleResult } from './build/bundle.js';
 import { lockVersions } from './build/manifest.js';
 
@@ -20,7 +20,7 @@ export interface BuildOptions {
 
 /** Read at build time, so a function another change adds to routes.ts is built with no edit here. */
 export async function listedRoutes(): Promise<RouteEntry[]> {
-  const module = (await import(pathToFileURL(path.join(repoRoot, 'functions/routes.ts')).href)) as { routes: RouteEntry[] };
+  const module = (await import(pathToFileURL(path.join(repoRoot, 'shared/routes.ts')).href)) as { routes: RouteEntry[] };
   return module.routes;
 }
 
@@ -30,7 +30,7 @@ export async function buildAll(options: BuildOptions = {}): Promise<BundleResult
   const all = await listedRoutes();
   const selected = options.only ? all.filter((r) => options.only!.includes(r.name)) : all;
   const unknown = (options.only ?? []).filter((n) => !all.some((r) => r.name === n));
-  if (unknown.length > 0) throw new Error(`not in functions/routes.ts: ${unknown.join(', ')}`);
+  if (unknown.length > 0) throw new Error(`not in shared/routes.ts: ${unknown.join(', ')}`);
   const rootPackage = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   const locked = lockVersions(repoRoot);
   const results: BundleResult[] = [];

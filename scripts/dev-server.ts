@@ -1,7 +1,8 @@
-// `npm start`: serve every route locally. With no Google Cloud project configured, the
-// gateway runs on the bundled model alone.
-import { config } from '../shared/config.js';
-import { startDevServer } from '../shared/dev-server.js';
+// `npm start`: serve every route locally, on the gateway the environment describes. With no
+// Google Cloud project configured, the gateway runs on the bundled model alone.
+import { loadRoutes } from '../functions/routes.js';
+import { createDevServer } from '../shared/dev-server.js';
+import { processGateway } from '../shared/gateway.js';
 
-const settings = config();
-await startDevServer(settings.port);
+const gateway = processGateway();
+await createDevServer(gateway, await loadRoutes(), { port: gateway.config.port });

@@ -1,11 +1,16 @@
 // The one place that reads process.env. Every setting is parsed and validated once, at cold
-// start; a bad value stops start-up with a message that names the variable.
+// start (shared/gateway.ts builds the gateway from the result); a bad value stops start-up with a
+// message that names the variable. Tests pass their own settings: loadConfig({ API_KEYS: ... }).
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { routes } from '../functions/routes.js';
+import { routes } from './routes.js';
 import type { CallerPolicies, CallerPolicy } from './limits/policy.js';
+import { defaultOpenAIModels } from './openai/aliases.js';
+import { taskTypes, type TaskType } from './providers/types.js';
+import type { VertexTransport } from './providers/vertex/client.js';
+import { vertexDefaultLimits, vertexModelLimits, type VertexModelLimits } from './providers/vertex/models.js';
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
@@ -16,24 +21,10 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-const TASK_TYPES = [
-  'RETRIEVAL_QUERY', 'RETRIEVAL_DOCUMENT', 'SEMANTIC_SIMILARITY', 'CLASSIFICATION',
-  'CLUSTERING', 'QUESTION_ANSWERING', 'FACT_VERIFICATION', 'CODE_RETRIEVAL_QUERY',
-] as const;
-export type TaskType = (typeof TASK_TYPES)[number];
-export const taskTypes: readonly TaskType[] = TASK_TYPES;
-
 export type AuthMode = 'api_key' | 'google_id_token';
 export type CacheStoreKind = 'none' | 'firestore' | 'redis';
-export type VertexTransport = 'grpc' | 'rest';
 export type BatchStateStoreKind = 'memory' | 'firestore' | 'redis';
 export type LimitStoreKind = 'memory' | 'redis';
-
-export interface VertexModelLimits {
-  maxInstancesPerCall: number;
-  maxTokensPerCall: number;
-  maxTokensPerText: number;
-}
 
 export interface Config {
   production: boolean;
@@ -153,7 +144,7 @@ export interface Config {
   };
   web: {
     /**
-     * Where the playground and the API reference send calls, by function name (functions/routes.ts):
+     * Where the playground and the API reference send calls, by function name (shared/routes.ts):
      * deployed, every route is its own function URL. Empty: the dev server's paths, same origin.
      */
     routeUrls: Record<string, string>;
@@ -297,16 +288,7 @@ export function bodyLimit(settings: Config, route: string): number {
 
 function parseModelLimits(r: Reader): Record<string, Partial<VertexModelLimits>> {
   const raw = r.raw('VERTEX_MODEL_LIMITS');
-  const defaults: Record<string, Partial<VertexModelLimits>> = {
-    // "Note that gemini-embedding-001 supports one instance per request." Google Cloud, Get text
-    // embeddings, https://cloud.google.com/vertex-ai/generative-ai/docs/embeddings/get-text-embeddings
-    // (Supported models). Its 2,048 tokens per text and the 20,000 per call are the defaults below.
-    'gemini-embedding-001': { maxInstancesPerCall: 1 },
-    // "Maximum sequence length: 8,192 tokens"; served by embedContent, one content per call.
-    // Google Cloud, Gemini Embedding 2, https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/gemini/embedding-2
-    'gemini-embedding-2-preview': { maxInstancesPerCall: 1, maxTokensPerText: 8192, maxTokensPerCall: 8192 },
-    'gemini-embedding-2': { maxInstancesPerCall: 1, maxTokensPerText: 8192, maxTokensPerCall: 8192 },
-  };
+  const defaults = vertexModelLimits;
   if (raw === undefined) return defaults;
   let parsed: unknown;
   try {
@@ -419,13 +401,9 @@ export function loadConfig(env: Env = process.env): Config {
       transport: r.oneOf('VERTEX_TRANSPORT', ['grpc', 'rest'], 'rest'),
       insecure: r.bool('VERTEX_INSECURE', false),
       limits: {
-        // "Each request is limited to 250 input texts", "The API has a maximum input token limit of
-        // 20,000", "Each input text is limited to 2048 tokens; any excess is silently truncated":
-        // Google Cloud, Get text embeddings (API limits),
-        // https://cloud.google.com/vertex-ai/generative-ai/docs/embeddings/get-text-embeddings
-        maxInstancesPerCall: r.int('VERTEX_MAX_INSTANCES_PER_CALL', 250, 1),
-        maxTokensPerCall: r.int('VERTEX_MAX_TOKENS_PER_CALL', 20_000, 1),
-        maxTokensPerText: r.int('VERTEX_MAX_TOKENS_PER_TEXT', 2048, 1),
+        maxInstancesPerCall: r.int('VERTEX_MAX_INSTANCES_PER_CALL', vertexDefaultLimits.maxInstancesPerCall, 1),
+        maxTokensPerCall: r.int('VERTEX_MAX_TOKENS_PER_CALL', vertexDefaultLimits.maxTokensPerCall, 1),
+        maxTokensPerText: r.int('VERTEX_MAX_TOKENS_PER_TEXT', vertexDefaultLimits.maxTokensPerText, 1),
       },
       modelLimits: parseModelLimits(r),
       concurrency: r.int('VERTEX_CONCURRENCY', 4, 1, 64),
@@ -436,7 +414,7 @@ export function loadConfig(env: Env = process.env): Config {
       breakerCooldownMs: r.int('BREAKER_COOLDOWN_MS', 30_000, 1),
     },
     fallback: r.bool('FALLBACK', true),
-    defaultTask: r.oneOf('DEFAULT_TASK', TASK_TYPES, 'RETRIEVAL_DOCUMENT'),
+    defaultTask: r.oneOf('DEFAULT_TASK', taskTypes, 'RETRIEVAL_DOCUMENT'),
     cache: {
       l1Bytes: r.int('CACHE_L1_BYTES', 64 * 1024 * 1024, 0),
       store: r.oneOf('CACHE_STORE', ['none', 'firestore', 'redis'], 'none'),
@@ -470,11 +448,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     traceProject: r.optionalString('TRACE_PROJECT') ?? project,
     openai: {
-      models: parseModelMap(r, 'OPENAI_MODELS', {
-        'text-embedding-3-small': 'auto',
-        'text-embedding-3-large': 'auto',
-        'text-embedding-ada-002': 'auto',
-      }),
+      models: parseModelMap(r, 'OPENAI_MODELS', defaultOpenAIModels),
       maxTokenIdsPerInput: r.int('OPENAI_MAX_TOKEN_IDS_PER_INPUT', 8192, 1),
     },
     batch: {
@@ -500,17 +474,4 @@ export function loadConfig(env: Env = process.env): Config {
     },
   };
   return config;
-}
-
-let cached: Config | undefined;
-
-/** The process's configuration, read once. */
-export function config(): Config {
-  cached ??= loadConfig();
-  return cached;
-}
-
-/** For tests: forget the parsed configuration so the next call reads the environment again. */
-export function resetConfig(): void {
-  cached = undefined;
 }

@@ -1,13 +1,14 @@
-// The local dev server: every function registered in functions/, each behind the very
-// functions-framework server Cloud Functions runs it in, mounted at its DESIGN.md path on one
-// port. No route is implemented twice: this only dispatches by path.
+// The local dev server: the routes it is given, each in the very functions-framework app Cloud
+// Functions runs it in, mounted at its path in shared/routes.ts on one port, all on one gateway.
+// No route is implemented twice: this only dispatches by path. `npm start` (scripts/dev-server.ts)
+// and the tests hand it the gateway and the routes (functions/routes.ts loads them).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { routes, type RouteEntry } from '../functions/routes.js';
 import { GatewayError } from './errors.js';
+import type { Gateway } from './gateway.js';
+import { registerFunction, type FunctionRoute } from './http/functions.js';
 import { log } from './log.js';
+import { routes as routeTable, type RouteEntry } from './routes.js';
 
 export function pathMatcher(pattern: string): RegExp {
   const escaped = pattern.split(/(\{[^}]+\})/).map((part) => (part.startsWith('{') ? '[^/:]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
@@ -17,24 +18,32 @@ export function pathMatcher(pattern: string): RegExp {
 export interface DevServer {
   server: http.Server;
   url: string;
+  gateway: Gateway;
   close(): Promise<void>;
 }
 
-export async function loadFunctions(entries: RouteEntry[] = routes): Promise<void> {
-  const functionsDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../functions');
-  for (const entry of entries) {
-    await import(pathToFileURL(path.join(functionsDir, entry.dir, 'index.ts')).href).catch(async (error) => {
-      // Bundled builds ship .js only.
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-      await import(pathToFileURL(path.join(functionsDir, entry.dir, 'index.js')).href);
-    });
-  }
+export interface DevServerOptions {
+  /** 0: any free port. */
+  port?: number;
 }
 
-export async function startDevServer(port: number, entries: RouteEntry[] = routes): Promise<DevServer> {
-  await loadFunctions(entries);
+// functions-framework's registry is keyed by name and a mount takes its function from it at
+// once, so one name serves every mount, on any gateway.
+const MOUNT_NAME = 'gatewayMount';
+
+export async function createDevServer(gateway: Gateway, functions: FunctionRoute[], options: DevServerOptions = {}): Promise<DevServer> {
   const { getTestServer } = await import('@google-cloud/functions-framework/testing');
-  const mounted = entries.map((entry) => ({ entry, match: pathMatcher(entry.path), app: getTestServer(entry.name) }));
+  const entryOf = (name: string): RouteEntry => {
+    const entry = routeTable.find((e) => e.name === name);
+    if (!entry) throw new Error(`no function named ${name} in shared/routes.ts`);
+    return entry;
+  };
+  const entries = functions.map((route) => entryOf(route.name));
+  const mounted = functions.map((route, i) => {
+    const built = route.build(gateway);
+    registerFunction(MOUNT_NAME, route, () => built);
+    return { match: pathMatcher(entries[i]!.path), app: getTestServer(MOUNT_NAME) };
+  });
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0]!;
     const route = mounted.find((m) => m.match.test(pathname));
@@ -47,7 +56,7 @@ export async function startDevServer(port: number, entries: RouteEntry[] = route
     }
     route.app.emit('request', req, res);
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   log.info('dev server listening', { url, routes: entries.map((e) => `${e.path} -> ${e.name}`) });
   const page = (name: string) => entries.find((e) => e.name === name)?.path;
@@ -57,6 +66,7 @@ export async function startDevServer(port: number, entries: RouteEntry[] = route
   return {
     server,
     url,
+    gateway,
     close: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

@@ -1,9 +1,11 @@
-// The composition root: builds providers, fallback and cache from the configuration once per
-// process. Nothing heavy happens here; models and clients load on first use.
-import { config as readConfig, type Config } from './config.js';
+// The composition root: everything a request needs is built here from one parsed configuration
+// (the core: settings, authenticator, limiter, batch services, log level; then the providers,
+// fallback and cache), and handed to every route through its context. Nothing heavy happens here;
+// models and clients load on first use.
+import type { Config } from './config.js';
 import { cacheFromConfig, type EmbeddingCache } from './cache/index.js';
 import { invalid } from './errors.js';
-import { setLogLevel } from './log.js';
+import { createGatewayCore, processGatewayCore, type CoreOptions, type GatewayCore } from './gateway-core.js';
 import { readModelFolder } from './model/folder.js';
 import { createLocalProvider } from './providers/local/local.js';
 import { loadLocalRuntime } from './providers/local/runtime.js';
@@ -14,8 +16,7 @@ import { isVertexModel } from './providers/vertex/models.js';
 
 export type LocalProvider = ReturnType<typeof createLocalProvider>;
 
-export interface Gateway {
-  config: Config;
+export interface Gateway extends GatewayCore {
   local: LocalProvider;
   /** Null when no Google Cloud project is configured. */
   vertex: EmbeddingProvider | null;
@@ -25,7 +26,7 @@ export interface Gateway {
   resolve(selector: string, allowFallback: boolean): EmbeddingProvider;
 }
 
-export interface GatewayOptions {
+export interface GatewayOptions extends CoreOptions {
   /** The clock of time-based state (the Vertex breakers); Date.now unless a test steps it. */
   now?: () => number;
   /** Another inference worker module: tests inject one that fails on cue. */
@@ -33,7 +34,12 @@ export interface GatewayOptions {
 }
 
 export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
-  setLogLevel(config.logLevel);
+  return withProviders(createGatewayCore(config, options), options);
+}
+
+/** The providers, their fallback and the cache, on a core (and its settings). */
+function withProviders(core: GatewayCore, options: GatewayOptions): Gateway {
+  const { config } = core;
   const folder = readModelFolder(config.local.modelDir);
   const local = createLocalProvider({
     folder,
@@ -57,7 +63,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   };
 
   return {
-    config,
+    ...core,
     local,
     vertex,
     cache: cacheFromConfig(config),
@@ -78,12 +84,11 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
 
 let current: Gateway | undefined;
 
-export function gateway(): Gateway {
-  current ??= createGateway(readConfig());
+/**
+ * The process's gateway, from its environment, built on first use: what a deployed function (and
+ * `npm start`) serves with. Tests build their own with createGateway instead.
+ */
+export function processGateway(): Gateway {
+  current ??= withProviders(processGatewayCore(), {});
   return current;
-}
-
-/** For tests and tools that build a gateway from their own configuration. */
-export function setGateway(next: Gateway | undefined): void {
-  current = next;
 }

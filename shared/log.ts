@@ -3,9 +3,8 @@
 type Severity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 const order: Record<Severity, number> = { DEBUG: 0, INFO: 1, WARNING: 2, ERROR: 3 };
 
-let threshold: Severity = (process.env.LOG_LEVEL?.toUpperCase() as Severity) in order
-  ? (process.env.LOG_LEVEL!.toUpperCase() as Severity)
-  : 'INFO';
+// The gateway sets it from LOG_LEVEL when it is built (shared/gateway.ts).
+let threshold: Severity = 'INFO';
 
 export function setLogLevel(level: 'debug' | 'info' | 'warning' | 'error'): void {
   threshold = level.toUpperCase() as Severity;

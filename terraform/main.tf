@@ -1,5 +1,5 @@
 locals {
-  # Every function the code registers (functions/routes.ts), keyed by entry point.
+  # Every function the code registers (shared/routes.ts), keyed by entry point.
   # Adding a function is one line here; test/terraform checks both lists agree.
   functions = {
     embed                 = { trigger = "http" }

@@ -1,15 +1,15 @@
 // POST /chunk: token-bounded chunks of a text, with offsets, in the bundled model's tokens.
-import { http } from '@google-cloud/functions-framework';
 import { chunkerFor, TooManyChunksError } from '../../shared/chunking/index.js';
 import { parseChunkRequest } from '../../shared/chunking/request.js';
 import { tooLarge } from '../../shared/errors.js';
-import { gateway } from '../../shared/gateway.js';
+import { processGateway } from '../../shared/gateway.js';
+import { serveFunction } from '../../shared/http/functions.js';
 import { httpRoute } from '../../shared/http/route.js';
 
-http('chunk', httpRoute({ name: 'chunk', methods: ['POST'], jsonBody: true }, async (req, res, ctx) => {
-  const gw = gateway();
+export const route = httpRoute({ name: 'chunk', methods: ['POST'], jsonBody: true }, async (req, res, ctx) => {
+  const gw = ctx.gateway;
   const chunker = await chunkerFor(gw.config.local.modelDir, gw.config.chunking.memoBytes);
-  const request = parseChunkRequest(req.body, gw.local.info().maxTokens - chunker.counter.specialTokens);
+  const request = parseChunkRequest(req.body, gw.local.info().maxTokens - chunker.counter.specialTokens, ctx.config);
   const { maxChunks } = gw.config.chunking;
   let chunks;
   try {
@@ -19,4 +19,6 @@ http('chunk', httpRoute({ name: 'chunk', methods: ['POST'], jsonBody: true }, as
     throw tooLarge('max_tokens', `The text makes more than ${maxChunks} chunks of max_tokens ${request.maxTokens} (CHUNK_MAX_CHUNKS); raise max_tokens or send a shorter text`);
   }
   res.json({ model: chunker.model, max_tokens: request.maxTokens, overlap_tokens: request.overlapTokens, chunks });
-}));
+});
+
+serveFunction(route, processGateway);

@@ -1,14 +1,8 @@
 // embedBatch: a Pub/Sub job message in, result shards out on the results topic (DESIGN.md, Batch).
-import { cloudEvent, type CloudEvent } from '@google-cloud/functions-framework';
-import type { MessagePublishedData } from '../../shared/batch/event.js';
-import { handleBatchEvent } from '../../shared/batch/handler.js';
-import { pushBodyReader } from '../../shared/batch/push-body.js';
-import { readEventBodyWith, takeOverBodyParsing } from '../../shared/http/framework-body.js';
-import { installFrameworkErrorShape } from '../../shared/http/framework-errors.js';
+import { batchRoute } from '../../shared/batch/route.js';
+import { processGateway } from '../../shared/gateway.js';
+import { serveFunction } from '../../shared/http/functions.js';
 
-installFrameworkErrorShape();
-takeOverBodyParsing();
+export const route = batchRoute('embedBatch');
 
-cloudEvent<MessagePublishedData>('embedBatch', readEventBodyWith(async (event: CloudEvent<MessagePublishedData>) => {
-  await handleBatchEvent(event);
-}, pushBodyReader('embedBatch')));
+serveFunction(route, processGateway);

@@ -1,11 +1,12 @@
 // GET /v1/models: OpenAI's model list (the configured aliases and the served model ids).
-import { http } from '@google-cloud/functions-framework';
-import { config } from '../../shared/config.js';
-import { gateway } from '../../shared/gateway.js';
+import { processGateway } from '../../shared/gateway.js';
+import { serveFunction } from '../../shared/http/functions.js';
 import { httpRoute } from '../../shared/http/route.js';
 import { formatOpenAIError } from '../../shared/openai/errors.js';
 import { listOpenAIModels } from '../../shared/openai/model-list.js';
 
-http('openaiModels', httpRoute({ name: 'openaiModels', methods: ['GET'], formatError: formatOpenAIError }, async (_req, res) => {
-  res.json(listOpenAIModels(gateway(), config().openai.models));
-}));
+export const route = httpRoute({ name: 'openaiModels', methods: ['GET'], formatError: formatOpenAIError }, async (_req, res, ctx) => {
+  res.json(listOpenAIModels(ctx.gateway, ctx.config.openai.models));
+});
+
+serveFunction(route, processGateway);

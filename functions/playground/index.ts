@@ -1,7 +1,10 @@
 // GET /: the playground page (web/playground/), which calls /embed, /similarity and /chunk.
-import { http } from '@google-cloud/functions-framework';
 import { prebuilt } from '../../shared/web/prebuilt/playground.js';
+import { processGatewayCore } from '../../shared/gateway-core.js';
+import { serveFunction } from '../../shared/http/functions.js';
 import { pageUrls } from '../../shared/web/route-urls.js';
 import { pageRoute } from '../../shared/web/serve.js';
 
-http('playground', pageRoute({ name: 'playground', page: 'playground', prebuilt, pageConfig: () => ({ urls: pageUrls() }) }));
+export const route = pageRoute({ name: 'playground', page: 'playground', prebuilt, pageConfig: (config) => ({ urls: pageUrls(config.web.routeUrls) }) });
+
+serveFunction(route, processGatewayCore);

@@ -1,14 +1,16 @@
 // POST /similarity: cosine scores of texts against a query, ranked, on one model.
-import { http } from '@google-cloud/functions-framework';
 import { setModelHeaders } from '../../shared/embedding/native-response.js';
 import { embedRequest } from '../../shared/embedding/service.js';
 import { parseSimilarityRequest, similarityResponse } from '../../shared/embedding/similarity.js';
-import { gateway } from '../../shared/gateway.js';
+import { processGateway } from '../../shared/gateway.js';
+import { serveFunction } from '../../shared/http/functions.js';
 import { httpRoute } from '../../shared/http/route.js';
 
-http('similarity', httpRoute({ name: 'similarity', methods: ['POST'], jsonBody: true }, async (req, res, ctx) => {
-  const { request, texts } = parseSimilarityRequest(req.body);
-  const outcome = await embedRequest(gateway(), request, ctx);
+export const route = httpRoute({ name: 'similarity', methods: ['POST'], jsonBody: true }, async (req, res, ctx) => {
+  const { request, texts } = parseSimilarityRequest(req.body, ctx.config);
+  const outcome = await embedRequest(ctx.gateway, request, ctx);
   setModelHeaders(res, outcome);
   res.json(similarityResponse(outcome, texts));
-}));
+});
+
+serveFunction(route, processGateway);

@@ -4,7 +4,7 @@ import { cp, copyFile, mkdir, readFile, rm, stat, writeFile, readdir } from 'nod
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import type { RouteEntry } from '../../functions/routes.js';
+import type { RouteEntry } from '../../shared/routes.js';
 import { externalPackages, hiddenRuntimeDependencies, manifest, type RootPackage } from './manifest.js';
 import { webPages, type WebPage } from '../../shared/web/assets.js';
 import { buildWebBundle } from '../../shared/web/build.js';

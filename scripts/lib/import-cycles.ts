@@ -53,3 +53,14 @@ export function importCycles(graph: Map<string, string[]>, root: string): string
   for (const file of [...graph.keys()].sort()) if (!state.has(file)) visit(file);
   return [...cycles.values()];
 }
+
+/**
+ * Imports from files under `from` into files under `into` (directories), as "importer > imported"
+ * relative to `root`: library code must not depend on its callers (shared/ on functions/ or scripts/).
+ */
+export function importsInto(graph: Map<string, string[]>, from: string, into: string[], root: string): string[] {
+  const inside = (file: string, dir: string) => !path.relative(dir, file).startsWith('..');
+  return [...graph.entries()]
+    .filter(([file]) => inside(file, from))
+    .flatMap(([file, imports]) => imports.filter((imported) => into.some((dir) => inside(imported, dir))).map((imported) => `${path.relative(root, file)} > ${path.relative(root, imported)}`));
+}

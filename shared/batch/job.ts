@@ -1,6 +1,7 @@
 // The batch job message (DESIGN.md, Batch): parsed and validated once, so everything after
 // works on a well-formed job. A violation here is permanent: redelivery cannot fix it.
-import { config, taskTypes, type TaskType } from '../config.js';
+import type { Config } from '../config.js';
+import { taskTypes, type TaskType } from '../providers/types.js';
 import { GatewayError, invalid, tooLarge } from '../errors.js';
 import { isObject, optionalBool, optionalEnum, optionalInt, optionalString, rejectUnknownFields, type Json } from '../http/validate.js';
 
@@ -95,7 +96,7 @@ function gsUri(body: Json, field: string, prefix: boolean): GcsObject | undefine
   return { bucket: match[1]!, name: prefix && name !== '' ? name.replace(/\/*$/, '/') : name };
 }
 
-export function parseJob(data: Buffer | string): BatchJob {
+export function parseJob(data: Buffer | string, settings: Config): BatchJob {
   let body: unknown;
   try {
     body = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
@@ -104,14 +105,14 @@ export function parseJob(data: Buffer | string): BatchJob {
   }
   const jobId = salvageJobId(body);
   try {
-    return parseBody(body);
+    return parseBody(body, settings);
   } catch (error) {
     if (error instanceof GatewayError) throw new JobRejected(jobId, error);
     throw error;
   }
 }
 
-function parseBody(body: unknown): BatchJob {
+function parseBody(body: unknown, settings: Config): BatchJob {
   if (!isObject(body)) throw invalid('body', 'The job message must be a JSON object');
   rejectUnknownFields(body, FIELDS);
   const jobId = body.job_id;
@@ -123,17 +124,17 @@ function parseBody(body: unknown): BatchJob {
   const items = input ? [] : body.items;
   if (input && body.items !== undefined) throw invalid('items', 'A job takes items or input_uri, not both');
   if (!Array.isArray(items) || (!input && items.length === 0)) throw invalid('items', 'items must be a non-empty array of {"id", "text"} (or name an input_uri)');
-  const { maxItems } = config().batch;
+  const { maxItems } = settings.batch;
   if (items.length > maxItems) throw tooLarge('items', `At most ${maxItems} items per job; got ${items.length}. Split the job`);
   const seen = new Map<string, number>();
   const dimensions = optionalInt(body, 'dimensions', 1, 100_000);
   return {
     jobId,
     items: items.map((item, i) => parseItem(item, i, seen)),
-    output: optionalEnum(body, 'output', ['shards', 'rows'] as const, config().batch.output),
+    output: optionalEnum(body, 'output', ['shards', 'rows'] as const, settings.batch.output),
     ...(input ? { input } : {}),
     ...(outputPrefix ? { outputPrefix } : {}),
-    task: optionalEnum(body, 'task', taskTypes, config().defaultTask),
+    task: optionalEnum(body, 'task', taskTypes, settings.defaultTask),
     models: parseModels(body),
     fallback: optionalBool(body, 'fallback', false),
     truncate: optionalBool(body, 'truncate', true),

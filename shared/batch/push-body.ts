@@ -5,7 +5,6 @@
 // shape and never reaches the framework's conversion (which would fail on it with a 500, and
 // whose error message could carry the body into the logs).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bodyLimit, config } from '../config.js';
 import { GatewayError } from '../errors.js';
 import { log } from '../log.js';
 import { CallerGone, contentType, readJsonObject } from '../http/body.js';
@@ -26,7 +25,7 @@ function messageOf(req: IncomingMessage, body: Record<string, unknown>): unknown
   return body.message;
 }
 
-export function pushBodyReader(route: string) {
+export function pushBodyReader(route: string, limit: number) {
   return (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: (err?: unknown) => void): void => {
     const started = Date.now();
     const read = async () => {
@@ -36,7 +35,7 @@ export function pushBodyReader(route: string) {
       }
       let body: Record<string, unknown>;
       try {
-        body = await readJsonObject(req, { limit: bodyLimit(config(), route), types: ['application/json', 'application/cloudevents+json'] });
+        body = await readJsonObject(req, { limit, types: ['application/json', 'application/cloudevents+json'] });
       } catch (error) {
         // Too large stays a 413; any other unreadable body is, to this route, not an envelope.
         if (error instanceof GatewayError && error.type !== 'too_large') throw new GatewayError('invalid_request', `${NOT_ENVELOPE} (${error.message})`, { field: error.field ?? 'body' });

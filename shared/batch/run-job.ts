@@ -167,7 +167,7 @@ export async function processDelivery(deps: BatchDeps, delivery: Delivery): Prom
   let job: BatchJob | undefined;
   try {
     if (delivery.undecodable) throw new JobRejected(undefined, new GatewayError('invalid_request', `The job message cannot be read: ${delivery.undecodable}`, { field: 'message.data' }));
-    job = parseJob(delivery.data);
+    job = parseJob(delivery.data, deps.config);
     return await runJob(deps, delivery, job);
   } catch (error) {
     if (!(error instanceof JobRejected)) throw error;

@@ -1,6 +1,6 @@
 // The `/chunk` body: text, max_tokens, overlap_tokens. Sizes are in the bundled model's tokens,
 // without its special tokens.
-import { config } from '../config.js';
+import type { Config } from '../config.js';
 import { invalid, tooLarge } from '../errors.js';
 import { optionalInt, rejectUnknownFields, requireText, type Json } from '../http/validate.js';
 
@@ -13,17 +13,17 @@ export interface ChunkRequest {
 const FIELDS = ['text', 'max_tokens', 'overlap_tokens'] as const;
 const LIMIT = 1_000_000;
 
-export function parseChunkRequest(body: Json, defaultMaxTokens: number): ChunkRequest {
+export function parseChunkRequest(body: Json, defaultMaxTokens: number, settings: Config): ChunkRequest {
   rejectUnknownFields(body, FIELDS);
   const text = requireText(body.text, 'text');
-  const { maxTextChars } = config().limits;
+  const { maxTextChars } = settings.limits;
   if (text.length > maxTextChars) throw tooLarge('text', `text has ${text.length} characters; the limit is ${maxTextChars}`);
   const maxTokens = optionalInt(body, 'max_tokens', 1, LIMIT) ?? defaultMaxTokens;
   const explicitOverlap = optionalInt(body, 'overlap_tokens', 0, LIMIT);
   if (explicitOverlap !== undefined && explicitOverlap >= maxTokens) {
     throw invalid('overlap_tokens', `overlap_tokens (${explicitOverlap}) must be smaller than max_tokens (${maxTokens})`);
   }
-  const { maxOverlapPercent } = config().chunking;
+  const { maxOverlapPercent } = settings.chunking;
   const maxOverlap = maxOverlapFor(maxTokens, maxOverlapPercent);
   if (explicitOverlap !== undefined && explicitOverlap > maxOverlap) {
     // Each chunk repeats up to overlap_tokens of the last: near max_tokens, the answer would be
@@ -31,7 +31,7 @@ export function parseChunkRequest(body: Json, defaultMaxTokens: number): ChunkRe
     throw invalid('overlap_tokens',
       `overlap_tokens (${explicitOverlap}) may be at most ${maxOverlapPercent}% of max_tokens (${maxTokens}): ${maxOverlap} (CHUNK_MAX_OVERLAP_PERCENT)`);
   }
-  const overlapTokens = explicitOverlap ?? Math.min(config().chunking.overlapTokens, maxOverlap);
+  const overlapTokens = explicitOverlap ?? Math.min(settings.chunking.overlapTokens, maxOverlap);
   return { text, maxTokens, overlapTokens };
 }
 

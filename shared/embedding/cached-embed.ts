@@ -6,10 +6,9 @@
 // task (Vertex callers mix them in one call): each task is one provider call, answered in order.
 // Vectors leave at unit length unless the caller asks for them as the model made them.
 import { cacheKey, type CachedVector } from '../cache/index.js';
-import type { TaskType } from '../config.js';
 import { GatewayError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
-import type { EmbeddingProvider, EmbedOptions, EmbedVector, FallbackInfo, ProviderName, ProviderResult } from '../providers/types.js';
+import type { EmbeddingProvider, EmbedOptions, EmbedVector, FallbackInfo, ProviderName, ProviderResult, TaskType } from '../providers/types.js';
 import { TextTooLongError } from '../providers/local/local.js';
 import { l2Normalize } from '../vectors.js';
 

@@ -4,8 +4,7 @@ import { chunkerFor, TooManyChunksError, type Chunk } from '../chunking/index.js
 import { maxOverlapFor } from '../chunking/request.js';
 import { tooLarge } from '../errors.js';
 import type { Gateway } from '../gateway.js';
-import type { ModelInfo } from '../providers/types.js';
-import type { TaskType } from '../config.js';
+import type { ModelInfo, TaskType } from '../providers/types.js';
 import type { RequestItem } from './request.js';
 
 export interface ItemChunks {

@@ -1,6 +1,7 @@
 // `/similarity`: a query and texts embedded in ONE request through the one pipeline, so every
 // vector comes from the same model (even on fallback), then ranked by cosine similarity.
-import { taskTypes } from '../config.js';
+import type { Config } from '../config.js';
+import { taskTypes } from '../providers/types.js';
 import { invalid } from '../errors.js';
 import { optionalBool, optionalEnum, optionalInt, optionalString, rejectUnknownFields, requireText, type Json } from '../http/validate.js';
 import { cosine } from '../vectors.js';
@@ -9,7 +10,7 @@ import type { EmbedOutcome } from './service.js';
 
 const FIELDS = ['query', 'texts', 'task', 'model', 'fallback', 'truncate', 'long_text', 'dimensions'] as const;
 
-export function parseSimilarityRequest(body: Json): { request: EmbedRequest; texts: string[] } {
+export function parseSimilarityRequest(body: Json, settings: Config): { request: EmbedRequest; texts: string[] } {
   rejectUnknownFields(body, FIELDS);
   const query = requireText(body.query, 'query');
   const texts = body.texts;
@@ -17,7 +18,7 @@ export function parseSimilarityRequest(body: Json): { request: EmbedRequest; tex
   if (texts.length === 0) throw invalid('texts', 'texts is empty; send at least one text');
   const checked = texts.map((text, i) => requireText(text, `texts[${i}]`));
   // The query counts as one of the request's inputs.
-  checkTextLimits([query, ...checked], (i) => (i < 0 ? 'texts' : i === 0 ? 'query' : `texts[${i - 1}]`));
+  checkTextLimits([query, ...checked], (i) => (i < 0 ? 'texts' : i === 0 ? 'query' : `texts[${i - 1}]`), settings.limits);
   const model = optionalString(body, 'model') ?? 'auto';
   return {
     texts: checked,

@@ -3,10 +3,12 @@
 // only turns a valid body into an answer.
 import { performance } from 'node:perf_hooks';
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
-import { bodyLimit, config } from '../config.js';
+import { bodyLimit, type Config } from '../config.js';
 import { GatewayError } from '../errors.js';
+import type { Gateway } from '../gateway.js';
+import type { GatewayCore } from '../gateway-core.js';
 import { log } from '../log.js';
-import { authenticate, WWW_AUTHENTICATE, type Principal } from '../auth/index.js';
+import { WWW_AUTHENTICATE, type Principal } from '../auth/index.js';
 import { admitCaller, checkModel, rateLimitHeaders, RateLimitedError, type CallerGrant, type ModelChoice } from '../limits/index.js';
 import { writeRequestLine, type RequestFacts } from '../observability/request-log.js';
 import { traceFields, traceFromHeaders } from '../observability/trace.js';
@@ -17,7 +19,11 @@ import { takeOverBodyParsing } from './framework-body.js';
 import { installFrameworkErrorShape } from './framework-errors.js';
 import { meterResponse } from './response-meter.js';
 
-export interface RouteContext {
+export interface RouteContext<G extends GatewayCore = Gateway> {
+  /** What the process (or the test) built: providers, cache, stores, settings. */
+  gateway: G;
+  /** The gateway's settings (gateway.config). */
+  config: Config;
   principal: Principal;
   /** Aborted when the caller goes away or the request deadline passes. */
   signal: AbortSignal;
@@ -42,7 +48,17 @@ export interface RouteOptions {
   formatError?: (error: GatewayError) => unknown;
 }
 
-export type RouteHandler = (req: Request, res: Response, ctx: RouteContext) => Promise<void>;
+export type RouteHandler<G extends GatewayCore = Gateway> = (req: Request, res: Response, ctx: RouteContext<G>) => Promise<void>;
+
+/**
+ * An HTTP function: its registered name, and its handler built on a gateway. A route that never
+ * embeds asks only for the core (GatewayCore), so its bundle carries no model runtime.
+ */
+export interface HttpRoute<G extends GatewayCore = Gateway> {
+  kind: 'http';
+  name: string;
+  build(gateway: G): HttpFunction;
+}
 
 installFrameworkErrorShape();
 takeOverBodyParsing();
@@ -50,14 +66,18 @@ takeOverBodyParsing();
 /** Status logged for a request whose caller left before the answer (nginx's convention). */
 export const CALLER_GONE_STATUS = 499;
 
-export function httpRoute(options: RouteOptions, handler: RouteHandler): HttpFunction {
+export function httpRoute<G extends GatewayCore = Gateway>(options: RouteOptions, handler: RouteHandler<G>): HttpRoute<G> {
+  return { kind: 'http', name: options.name, build: (gateway) => routeFunction(gateway, options, handler) };
+}
+
+function routeFunction<G extends GatewayCore>(gateway: G, options: RouteOptions, handler: RouteHandler<G>): HttpFunction {
+  const settings = gateway.config;
   const format = options.formatError ?? ((error: GatewayError) => error.toJSON());
   // HEAD is GET without a body (Node drops the body itself); monitors probe with it.
   const methods: string[] = options.methods.includes('GET') ? [...options.methods, 'HEAD'] : [...options.methods];
   return async (req, res) => {
     const started = Date.now();
     const startedAt = performance.now();
-    const settings = config();
     const controller = new AbortController();
     const deadline = started + settings.limits.requestTimeoutMs;
     const timer = setTimeout(() => controller.abort(new GatewayError('upstream_timeout', 'The request deadline passed')), settings.limits.requestTimeoutMs);
@@ -112,9 +132,9 @@ export function httpRoute(options: RouteOptions, handler: RouteHandler): HttpFun
         throw new GatewayError('method_not_allowed', `${req.method} is not allowed here; use ${options.methods.join(' or ')}`);
       }
       // Credentials come from the headers alone: nothing of the body is read for a stranger.
-      principal = options.public ? { kind: 'anonymous', name: 'anonymous' } : await authenticate(req);
+      principal = options.public ? { kind: 'anonymous', name: 'anonymous' } : await gateway.authenticator.authenticate(req.headers);
       // Per-caller permission (403 at once) and limits: one admission before the body is parsed.
-      const admitting = options.public ? undefined : admitCaller(options.name, principal.name);
+      const admitting = options.public ? undefined : admitCaller(gateway.limiter, settings.rateLimits.callers, options.name, principal.name);
       if (admitting instanceof Promise) {
         // The admission's round trip to the shared store overlaps reading the body: the read is
         // bounded by the route's limit, and is stopped (the rest drained) if the caller is refused.
@@ -126,7 +146,7 @@ export function httpRoute(options: RouteOptions, handler: RouteHandler): HttpFun
         if (options.jsonBody) req.body = await readJsonObject(req, { limit: bodyLimit(settings, options.name), signal: controller.signal });
       }
       const allowModel = (choice: ModelChoice) => checkModel(grant?.policy, choice);
-      await handler(req, res, { principal, signal: controller.signal, deadline, facts, allowModel });
+      await handler(req, res, { gateway, config: settings, principal, signal: controller.signal, deadline, facts, allowModel });
       if (facts.tokens) grant?.debit(facts.tokens);
     } catch (err) {
       if (facts.tokens) grant?.debit(facts.tokens);

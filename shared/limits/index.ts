@@ -1,10 +1,10 @@
-// Per-caller limits for every HTTP route: the limiter is built once per process from the
+// Per-caller limits for every HTTP route: the limiter is built once per gateway from the
 // configuration; `admitCaller` runs after authentication and before the body is parsed.
-import { config, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import { GatewayError } from '../errors.js';
 import { createFallbackLimiter } from './fallback.js';
 import { createMemoryLimiter } from './memory.js';
-import { bucketsOf, checkRoute, policyFor, type CallerPolicy } from './policy.js';
+import { bucketsOf, checkRoute, policyFor, type CallerPolicies, type CallerPolicy } from './policy.js';
 import { createRedisLimiter } from './redis.js';
 import type { Admission, CallerBuckets, Limiter } from './types.js';
 
@@ -17,17 +17,6 @@ export function limiterFromConfig(settings: Config): Limiter {
   if (settings.rateLimits.store !== 'redis') return local;
   const shared = createRedisLimiter({ url: settings.cache.redisUrl, prefix: 'gw:rl:' });
   return createFallbackLimiter(shared, local, { timeoutMs: settings.rateLimits.timeoutMs });
-}
-
-let current: { settings: Config['rateLimits']; limiter: Limiter } | undefined;
-
-function limiter(settings: Config): Limiter {
-  // Rebuilt only if the configuration itself was reloaded (tests); a process reads it once.
-  if (current?.settings !== settings.rateLimits) {
-    void current?.limiter.close();
-    current = { settings: settings.rateLimits, limiter: limiterFromConfig(settings) };
-  }
-  return current.limiter;
 }
 
 export interface CallerGrant {
@@ -54,13 +43,11 @@ export class RateLimitedError extends GatewayError {
  * rpm/tpm gets its grant at once too (no promise, no store); a limited caller's grant comes from
  * one admission, and the promise rejects with RateLimitedError (429) when it is refused.
  */
-export function admitCaller(route: string, caller: string): CallerGrant | Promise<CallerGrant> {
-  const settings = config();
-  const policy = policyFor(settings.rateLimits.callers, caller);
+export function admitCaller(gate: Limiter, policies: CallerPolicies, route: string, caller: string): CallerGrant | Promise<CallerGrant> {
+  const policy = policyFor(policies, caller);
   checkRoute(policy, route);
   const buckets = bucketsOf(policy);
   if (!buckets) return { policy, buckets, admission: null, debit: () => {} };
-  const gate = limiter(settings);
   return gate.admit(caller, buckets).then((admission) => {
     if (!admission.allowed) throw new RateLimitedError(admission);
     return { policy, buckets, admission, debit: (tokens: number) => gate.debit(caller, buckets, tokens) };

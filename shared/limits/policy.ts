@@ -7,7 +7,7 @@ import type { CallerBuckets } from './types.js';
 export interface CallerPolicy {
   rpm?: number;
   tpm?: number;
-  /** Route names (functions/routes.ts entry points) this caller may call; absent = all. */
+  /** Route names (shared/routes.ts entry points) this caller may call; absent = all. */
   routes?: string[];
   /** Selectors, providers or model ids this caller may embed with; absent = all. */
   models?: string[];

@@ -1,5 +1,5 @@
 // The OpenAPI 3.1 document of every route, served at GET /openapi.json and rendered at /docs.
-// Each operation names its function (`x-function`, as in functions/routes.ts); test/openapi
+// Each operation names its function (`x-function`, as in shared/routes.ts); test/openapi
 // sends every example here to the real server and validates the answers against the schemas.
 import { schemas } from './schemas.js';
 
@@ -352,5 +352,5 @@ export function openapiDocument(options: DocumentOptions = {}): Json {
   };
 }
 
-/** Function names the document describes (test/openapi compares them with functions/routes.ts). */
+/** Function names the document describes (test/openapi compares them with shared/routes.ts). */
 export const documentedFunctions = [...new Set(operations.map((op) => op.fn))];

@@ -1,6 +1,6 @@
 // JSON Schemas (2020-12, as OpenAPI 3.1 uses them) of every body the gateway reads or writes.
 // test/openapi checks the real server's answers against these, so they cannot drift silently.
-import { taskTypes } from '../config.js';
+import { taskTypes } from '../providers/types.js';
 import { statusOf } from '../errors.js';
 
 type Schema = Record<string, unknown>;

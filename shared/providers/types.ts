@@ -1,6 +1,13 @@
 // What every embedding provider offers. A provider names the model behind every vector it
 // returns: vectors of two models are never comparable, so nothing may mix them silently.
-import type { TaskType } from '../config.js';
+
+// Vertex AI's task types; the bundled model reads RETRIEVAL_QUERY (its query instruction) only.
+const TASK_TYPES = [
+  'RETRIEVAL_QUERY', 'RETRIEVAL_DOCUMENT', 'SEMANTIC_SIMILARITY', 'CLASSIFICATION',
+  'CLUSTERING', 'QUESTION_ANSWERING', 'FACT_VERIFICATION', 'CODE_RETRIEVAL_QUERY',
+] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+export const taskTypes: readonly TaskType[] = TASK_TYPES;
 
 export type ProviderName = 'vertex' | 'local';
 

@@ -3,7 +3,8 @@
 // Proto3 JSON: fields in lowerCamelCase or as the proto names them (`embedContentConfig` or
 // `embed_content_config`); the deprecated top-level task type, title, dimensionality and
 // truncation are read too. `normalize` and `fallback` in the config are the gateway's extensions.
-import { taskTypes } from '../config.js';
+import type { Config } from '../config.js';
+import { taskTypes } from '../providers/types.js';
 import type { EmbedRequest } from '../embedding/request.js';
 import { checkTextLimits } from '../embedding/request.js';
 import type { EmbedOutcome } from '../embedding/service.js';
@@ -46,7 +47,7 @@ function configOf(body: Json): { config: Json; prefix: string } {
   return { config, prefix: `${key}.` };
 }
 
-export function parseEmbedContentRequest(body: Json, model: string): EmbedRequest {
+export function parseEmbedContentRequest(body: Json, model: string, settings: Config): EmbedRequest {
   for (const name of Object.keys(body)) {
     if (!TOP_LEVEL.includes(name)) throw invalid(name, `Unknown field "${name}". Known fields: content, embedContentConfig (and model)`);
   }
@@ -61,7 +62,7 @@ export function parseEmbedContentRequest(body: Json, model: string): EmbedReques
   // Text parts of one content are one text, in order.
   const text = texts.join('\n');
   if (text.trim() === '') throw invalid('content.parts', 'content.parts holds no text');
-  checkTextLimits([text], () => 'content.parts');
+  checkTextLimits([text], () => 'content.parts', settings.limits);
   const { config, prefix } = configOf(body);
   if (typeof config.taskType === 'number') config.taskType = TASK_NUMBERS[config.taskType] ?? config.taskType;
   const title = optionalString(config, 'title', prefix);

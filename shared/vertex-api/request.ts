@@ -1,6 +1,7 @@
 // Vertex's `:predict` body for text embeddings, parsed into the gateway's EmbedRequest:
 // {"instances": [{"content", "task_type"?, "title"?}], "parameters": {"autoTruncate"?, "outputDimensionality"?}}.
-import { taskTypes, type TaskType } from '../config.js';
+import type { Config } from '../config.js';
+import { taskTypes, type TaskType } from '../providers/types.js';
 import type { EmbedRequest } from '../embedding/request.js';
 import { checkTextLimits } from '../embedding/request.js';
 import { invalid } from '../errors.js';
@@ -21,7 +22,7 @@ export function modelFromPath(path: string): string | null {
   return match ? decodeURIComponent(match[1]!) : null;
 }
 
-export function parseVertexRequest(body: Json, model: string): EmbedRequest {
+export function parseVertexRequest(body: Json, model: string, settings: Config): EmbedRequest {
   rejectUnknownFields(body, FIELDS);
   const instances = body.instances;
   if (!Array.isArray(instances) || instances.length === 0) {
@@ -38,7 +39,7 @@ export function parseVertexRequest(body: Json, model: string): EmbedRequest {
     const title = optionalString(instance, 'title', prefix);
     return { index, text, task, ...(title !== undefined ? { title } : {}) };
   });
-  checkTextLimits(items.map((item) => item.text), (i) => (i < 0 ? 'instances' : `instances[${i}].content`));
+  checkTextLimits(items.map((item) => item.text), (i) => (i < 0 ? 'instances' : `instances[${i}].content`), settings.limits);
 
   const parameters = body.parameters ?? {};
   if (!isObject(parameters)) throw invalid('parameters', 'parameters must be an object like {"outputDimensionality": 256}');

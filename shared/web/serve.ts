@@ -4,10 +4,11 @@
 // Content-Security-Policy enforces in the browser too.
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
-import { config } from '../config.js';
+import type { Request, Response } from '@google-cloud/functions-framework';
+import type { Config } from '../config.js';
 import { GatewayError } from '../errors.js';
-import { httpRoute } from '../http/route.js';
+import type { GatewayCore } from '../gateway-core.js';
+import { httpRoute, type HttpRoute } from '../http/route.js';
 import type { WebBundle, WebPage } from './assets.js';
 
 interface ServedFile {
@@ -24,7 +25,7 @@ export interface PageOptions {
   /** The page's files when the build inlined them; undefined in development (built on first request). */
   prebuilt: WebBundle | undefined;
   /** JSON the page reads from `<script type="application/json" id="page-config">`. */
-  pageConfig: () => unknown;
+  pageConfig: (config: Config) => unknown;
   /** Extra CSP sources (the renderer needs inline styles). */
   styleSrc?: string;
 }
@@ -86,24 +87,28 @@ async function loadBundle(page: WebPage, prebuilt: WebBundle | undefined): Promi
  * load, and the page holds no data. Every API call it makes carries the key from its key field
  * through the usual auth. Deployed, Cloud Run's IAM (when it is the check) guards the page too.
  */
-export function pageRoute(options: PageOptions): HttpFunction {
-  let files: Promise<{ html: (config: unknown) => ServedFile; assets: Map<string, ServedFile> }> | undefined;
+export function pageRoute(options: PageOptions): HttpRoute<GatewayCore> {
+  let files: Promise<{ html: (config: Config) => ServedFile; assets: Map<string, ServedFile> }> | undefined;
   const load = () => (files ??= loadBundle(options.page, options.prebuilt).then((bundle) => {
     const assets = new Map<string, ServedFile>();
     for (const [name, file] of Object.entries(bundle)) if (name !== 'index.html') assets.set(name, served(file.contentType, file.body));
     const template = bundle['index.html'];
     if (!template) throw new Error(`${options.page}: no index.html`);
-    let html: ServedFile | undefined;
+    // Rendered once per gateway's settings (one per process deployed; tests build several).
+    const html = new WeakMap<Config, ServedFile>();
     return {
       assets,
-      html: (pageConfig: unknown) => (html ??= served(template.contentType, render(template.body, assets, pageConfig))),
+      html: (config: Config) => {
+        if (!html.has(config)) html.set(config, served(template.contentType, render(template.body, assets, options.pageConfig(config))));
+        return html.get(config)!;
+      },
     };
   }).catch((error) => {
     files = undefined;
     throw error;
   }));
 
-  return httpRoute({ name: options.name, methods: ['GET'], public: true }, async (req, res) => {
+  return httpRoute<GatewayCore>({ name: options.name, methods: ['GET'], public: true }, async (req, res, ctx) => {
     const { html, assets } = await load();
     const assetName = req.query.asset;
     if (assetName !== undefined) {
@@ -113,9 +118,9 @@ export function pageRoute(options: PageOptions): HttpFunction {
       send(req, res, file, req.query.v === file.version ? 'public, max-age=31536000, immutable' : 'no-cache');
       return;
     }
-    res.setHeader('content-security-policy', contentSecurityPolicy(options.styleSrc ?? '', connectOrigins(config().web.routeUrls)));
+    res.setHeader('content-security-policy', contentSecurityPolicy(options.styleSrc ?? '', connectOrigins(ctx.config.web.routeUrls)));
     res.setHeader('referrer-policy', 'no-referrer');
-    send(req, res, html(options.pageConfig()), 'no-cache');
+    send(req, res, html(ctx.config), 'no-cache');
   });
 }
 

@@ -1,11 +1,9 @@
 // Probe: Google's certificates cannot be fetched. Certificates fetched before are reused; with
 // none at all, ID tokens get 503 with retry-after, the outage is one ERROR line per interval
 // (not two per request), and the certificate endpoint is not hit once per request.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Certificates } from 'google-auth-library';
 import { cachedCertificates, CertificatesUnavailable } from '../../shared/auth/id-token.js';
-import { createAuthenticator, setAuthenticator } from '../../shared/auth/index.js';
-import { config } from '../../shared/config.js';
 import { tokenSigner } from '../helpers/id-token.js';
 import { captureLogs } from '../helpers/logs.js';
 import { postJson, startTestServer } from '../helpers/server.js';
@@ -13,7 +11,7 @@ import { postJson, startTestServer } from '../helpers/server.js';
 const AUDIENCE = 'https://embeddings.example.run.app';
 const ALLOWED = 'indexer@test-proj.iam.gserviceaccount.com';
 const signer = tokenSigner();
-let server: Awaited<ReturnType<typeof startTestServer>>;
+let server: Awaited<ReturnType<typeof startTestServer>> | undefined;
 
 /** A certificate endpoint that can be taken down, counting its calls. */
 function endpoint() {
@@ -26,17 +24,22 @@ function endpoint() {
   return { state, source };
 }
 
-beforeAll(async () => {
-  server = await startTestServer({ AUTH_MODE: 'google_id_token', ID_TOKEN_AUDIENCE: AUDIENCE, ID_TOKEN_ALLOWED_PRINCIPALS: ALLOWED });
+/** A gateway that fetches Google's certificates from this endpoint. */
+async function serve(google: ReturnType<typeof endpoint>): Promise<string> {
+  server = await startTestServer({ AUTH_MODE: 'google_id_token', ID_TOKEN_AUDIENCE: AUDIENCE, ID_TOKEN_ALLOWED_PRINCIPALS: ALLOWED }, { certificates: google.source });
+  return server.url;
+}
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
 });
-afterAll(() => server.close());
 
-const call = (token: string) => postJson(`${server.url}/chunk`, { text: '证书', max_tokens: 8 }, { authorization: `Bearer ${token}` });
+const call = (token: string) => postJson(`${server!.url}/chunk`, { text: '证书', max_tokens: 8 }, { authorization: `Bearer ${token}` });
 
 describe('an identity provider outage', () => {
   it('keeps verifying tokens with the certificates fetched before it', async () => {
     const google = endpoint();
-    setAuthenticator(createAuthenticator(config().auth, { certificates: google.source }));
+    await serve(google);
     const token = signer.sign({ aud: AUDIENCE, email: ALLOWED });
     expect((await call(token)).status).toBe(200);
     google.state.up = false;
@@ -52,7 +55,7 @@ describe('an identity provider outage', () => {
   it('with no certificates at all: 503 with retry-after, one ERROR line, one fetch per interval', async () => {
     const google = endpoint();
     google.state.up = false;
-    setAuthenticator(createAuthenticator(config().auth, { certificates: google.source }));
+    const url = await serve(google);
     const token = signer.sign({ aud: AUDIENCE, email: ALLOWED });
     const logs = captureLogs();
     const answers = await Promise.all(Array.from({ length: 20 }, () => call(token)));
@@ -71,8 +74,8 @@ describe('an identity provider outage', () => {
     // Each request still has its own (warning) line, without a stack.
     expect(logs.lines().filter((l) => l.message === 'request failed' && l.severity === 'WARNING')).toHaveLength(30);
     // Keys and public routes are unaffected.
-    expect((await postJson(`${server.url}/healthz`, {})).status).toBe(405);
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect((await postJson(`${url}/healthz`, {})).status).toBe(405);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 });
 

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { JobRejected, parseJob } from '../../shared/batch/job.js';
+import { loadConfig } from '../../shared/config.js';
+
+const settings = loadConfig({});
 
 const good = { job_id: 'j-1', items: [{ id: 'a', text: '你好' }, { id: 'b', text: 'hello', title: 'T' }] };
 
 describe('parseJob', () => {
   it('reads a job with its defaults: batch fallback off, truncation on, auto model', () => {
-    expect(parseJob(JSON.stringify(good))).toEqual({
+    expect(parseJob(JSON.stringify(good), settings)).toEqual({
       jobId: 'j-1',
       items: [{ index: 0, id: 'a', text: '你好' }, { index: 1, id: 'b', text: 'hello', title: 'T' }],
       task: 'RETRIEVAL_DOCUMENT', models: ['auto'], fallback: false, truncate: true, encoding: 'float', output: 'shards',
@@ -13,13 +16,13 @@ describe('parseJob', () => {
   });
 
   it('reads rows output and a gs:// input and output prefix', () => {
-    const job = parseJob(JSON.stringify({ job_id: 'g-1', input_uri: 'gs://my-bucket/in/items.jsonl', output: 'rows', output_uri_prefix: 'gs://out-bucket/runs' }));
+    const job = parseJob(JSON.stringify({ job_id: 'g-1', input_uri: 'gs://my-bucket/in/items.jsonl', output: 'rows', output_uri_prefix: 'gs://out-bucket/runs' }), settings);
     expect(job).toMatchObject({ items: [], output: 'rows', input: { bucket: 'my-bucket', name: 'in/items.jsonl' }, outputPrefix: { bucket: 'out-bucket', name: 'runs/' } });
-    expect(parseJob(JSON.stringify({ ...good, output_uri_prefix: 'gs://out-bucket' })).outputPrefix).toEqual({ bucket: 'out-bucket', name: '' });
+    expect(parseJob(JSON.stringify({ ...good, output_uri_prefix: 'gs://out-bucket' }), settings).outputPrefix).toEqual({ bucket: 'out-bucket', name: '' });
   });
 
   it('keeps several models, once each, in order', () => {
-    expect(parseJob(JSON.stringify({ ...good, models: ['vertex', 'local', 'vertex'], fallback: true })).models).toEqual(['vertex', 'local']);
+    expect(parseJob(JSON.stringify({ ...good, models: ['vertex', 'local', 'vertex'], fallback: true }), settings).models).toEqual(['vertex', 'local']);
   });
 
   const cases: [string, string, string | undefined, string][] = [
@@ -48,7 +51,7 @@ describe('parseJob', () => {
   it.each(cases)('refuses %s, naming the field and the job when it can', (_name, data, jobId, field) => {
     let caught: unknown;
     try {
-      parseJob(data);
+      parseJob(data, settings);
     } catch (error) {
       caught = error;
     }

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseJob } from '../../shared/batch/job.js';
+import { loadConfig } from '../../shared/config.js';
 import { planShards } from '../../shared/batch/plan.js';
 import { shardMessage, type ItemResult } from '../../shared/batch/results.js';
 
+const settings = loadConfig({});
+
 const makeJob = (n: number, extra: Record<string, unknown> = {}) =>
-  parseJob(JSON.stringify({ job_id: 'plan-1', items: Array.from({ length: n }, (_, i) => ({ id: `item-${i}`, text: `文本 ${i}` })), ...extra }));
+  parseJob(JSON.stringify({ job_id: 'plan-1', items: Array.from({ length: n }, (_, i) => ({ id: `item-${i}`, text: `文本 ${i}` })), ...extra }), settings);
 
 describe('planShards', () => {
   it('caps shards by item count and covers every item once, in order', () => {

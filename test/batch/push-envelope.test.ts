@@ -2,7 +2,6 @@
 // messageId, data that cannot be decoded). The first is a 400 saying so; the others are acked
 // with a job_error result, like every permanent failure. Real dev server, real Pub/Sub emulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetBatchDeps } from '../../shared/batch/handler.js';
 import { PubSubFixture, uniquePrefix, type Collector } from '../helpers/pubsub.js';
 import { postJson, startTestServer } from '../helpers/server.js';
 
@@ -14,7 +13,6 @@ let pushUrl: string;
 beforeAll(async () => {
   results = await fx.collect(await fx.topic('results'));
   server = await startTestServer({ RESULTS_TOPIC: fx.topicPath('results'), BATCH_STATE_STORE: 'memory', CACHE_STORE: 'none' });
-  resetBatchDeps();
   pushUrl = `${server.url}/projects/test-proj/topics/${fx.prefix}-jobs`;
 });
 afterAll(async () => {

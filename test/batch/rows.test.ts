@@ -3,12 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ShardOutcome } from '../../shared/batch/embed-shard.js';
 import { parseJob } from '../../shared/batch/job.js';
+import { loadConfig } from '../../shared/config.js';
 import { jobErrorRow, rowResultId, shardRows } from '../../shared/batch/rows.js';
 import { GatewayError } from '../../shared/errors.js';
 import { loadRowsSchema, rowProblems, rowsSchemaPath } from '../helpers/bq-schema.js';
 
+const settings = loadConfig({});
+
 const schema = loadRowsSchema();
-const job = parseJob(JSON.stringify({ job_id: 'rows-1', output: 'rows', models: ['vertex', 'local'], items: [{ id: 'a', text: '我喜欢看电影' }, { id: 'b', text: ' ' }, { id: 'c', text: 'x' }] }));
+const job = parseJob(JSON.stringify({ job_id: 'rows-1', output: 'rows', models: ['vertex', 'local'], items: [{ id: 'a', text: '我喜欢看电影' }, { id: 'b', text: ' ' }, { id: 'c', text: 'x' }] }), settings);
 const vector = (model: string, fallbackReason: string | null) => ({ values: new Float32Array([0.5, -0.25, 1e-8]), tokens: 7, truncated: false, model, fallbackReason });
 const outcome: ShardOutcome = {
   input: job.items,

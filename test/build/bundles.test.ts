@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes, type RouteEntry } from '../../functions/routes.js';
+import { routes, type RouteEntry } from '../../shared/routes.js';
 import { buildAll, repoRoot } from '../../scripts/build.js';
 import { MODEL_SUBDIR, type BundleResult } from '../../scripts/build/bundle.js';
 import { lockVersions } from '../../scripts/build/manifest.js';

@@ -11,13 +11,13 @@ const values = (outcome: EmbedOutcome) => outcome.items.map((item) => Array.from
 
 export async function expectSharedThenDegraded(env: Record<string, string>, texts: string[], newText: string, takeStoreAway: () => Promise<void>): Promise<{ third: Gateway; close(): Promise<void> }> {
   const first = testGateway(env);
-  const reference = await embedRequest(first, parseEmbedRequest({ inputs: texts }));
+  const reference = await embedRequest(first, parseEmbedRequest({ inputs: texts }, first.config));
   expect(reference.usage.cached).toBe(0);
 
   // Another instance: empty L1, same store.
   const second = testGateway(env);
   const model = vi.spyOn(second.local, 'embed');
-  const fromStore = await embedRequest(second, parseEmbedRequest({ inputs: texts }));
+  const fromStore = await embedRequest(second, parseEmbedRequest({ inputs: texts }, second.config));
   expect(model).not.toHaveBeenCalled();
   expect(fromStore.items.map((item) => item.cached)).toEqual(texts.map(() => true));
   expect(values(fromStore)).toEqual(values(reference));
@@ -25,7 +25,7 @@ export async function expectSharedThenDegraded(env: Record<string, string>, text
 
   await takeStoreAway();
   const third = testGateway(env);
-  const without = await embedRequest(third, parseEmbedRequest({ inputs: [...texts, newText] }));
+  const without = await embedRequest(third, parseEmbedRequest({ inputs: [...texts, newText] }, third.config));
   expect(without.items.map((item) => item.cached)).toEqual([...texts, newText].map(() => false));
   expect(values(without).slice(0, texts.length)).toEqual(values(reference));
   expect((await third.cache.health()).reachable).toBe(false);

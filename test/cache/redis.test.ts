@@ -67,7 +67,7 @@ describe('redis store (a private redis-server)', () => {
     const env = { CACHE_STORE: 'redis', REDIS_URL: redis.url, CACHE_TIMEOUT_MS: '300' };
     const { third, close } = await expectSharedThenDegraded(env, ['缓存里的向量', 'a vector from the shared cache'], '新的文本', () => redis.stop());
     // Served again from L1 on that instance while Redis is still away.
-    const again = await embedRequest(third, parseEmbedRequest({ inputs: ['新的文本'] }));
+    const again = await embedRequest(third, parseEmbedRequest({ inputs: ['新的文本'] }, third.config));
     expect(again.items[0]!.cached).toBe(true);
     await Promise.all([close(), third.cache.close()]);
   });

@@ -59,7 +59,7 @@ beforeEach(() => {
   gw = { ...base, vertex: primary.provider, resolve: (selector) => (selector === 'local' ? base.local : auto) };
 });
 
-const embed = (body: Record<string, unknown>) => embedRequest(gw, parseEmbedRequest(body));
+const embed = (body: Record<string, unknown>) => embedRequest(gw, parseEmbedRequest(body, gw.config));
 const values = (outcome: Awaited<ReturnType<typeof embed>>) => outcome.items.map((item) => Array.from(item.values));
 
 describe('cache in the embedding pipeline', () => {

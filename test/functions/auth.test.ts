@@ -2,8 +2,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../shared/auth/api-keys.js';
-import { createAuthenticator, setAuthenticator } from '../../shared/auth/index.js';
-import { config, resetConfig } from '../../shared/config.js';
 import { tokenSigner } from '../helpers/id-token.js';
 import { postJson, startTestServer } from '../helpers/server.js';
 
@@ -17,21 +15,17 @@ const now = () => Math.floor(Date.now() / 1000);
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 
-function useConfiguredKeys(apiKeys: string): void {
-  process.env.API_KEYS = apiKeys;
-  resetConfig();
-  setAuthenticator(createAuthenticator(config().auth, { certificates: signer.certificates }));
-}
+/** A gateway with these keys, its ID tokens checked against the test signer's certificates. */
+const serverWithKeys = (apiKeys: string) => startTestServer({
+  AUTH_MODE: 'api_key,google_id_token',
+  API_KEYS: apiKeys,
+  ID_TOKEN_AUDIENCE: AUDIENCE,
+  ID_TOKEN_ALLOWED_PRINCIPALS: ALLOWED,
+  CORS_ORIGINS: ORIGIN,
+}, { certificates: signer.certificates });
 
 beforeAll(async () => {
-  server = await startTestServer({
-    AUTH_MODE: 'api_key,google_id_token',
-    API_KEYS: `ci-pipeline:${sha256Hex(KEY)},retired-batch:${sha256Hex(OLD_KEY)}`,
-    ID_TOKEN_AUDIENCE: AUDIENCE,
-    ID_TOKEN_ALLOWED_PRINCIPALS: ALLOWED,
-    CORS_ORIGINS: ORIGIN,
-  });
-  useConfiguredKeys(process.env.API_KEYS!);
+  server = await serverWithKeys(`ci-pipeline:${sha256Hex(KEY)},retired-batch:${sha256Hex(OLD_KEY)}`);
 });
 afterAll(() => server.close());
 
@@ -82,14 +76,15 @@ describe('auth on the wire', () => {
 
   it('refuses a key after it is removed from the configuration (revoked)', async () => {
     expect((await openai({ 'x-api-key': OLD_KEY })).status).toBe(200);
-    useConfiguredKeys(`ci-pipeline:${sha256Hex(KEY)}`);
+    // A configuration change is a new gateway (a redeploy): the same routes on the new settings.
+    const revoked = await serverWithKeys(`ci-pipeline:${sha256Hex(KEY)}`);
     try {
-      const res = await openai({ 'x-api-key': OLD_KEY });
+      const res = await postJson(`${revoked.url}/v1/embeddings`, body, { 'x-api-key': OLD_KEY });
       expect(res.status).toBe(401);
       expect(res.json.error.message).toBe('Missing or invalid credentials');
-      expect((await openai({ 'x-api-key': KEY })).status).toBe(200);
+      expect((await postJson(`${revoked.url}/v1/embeddings`, body, { 'x-api-key': KEY })).status).toBe(200);
     } finally {
-      useConfiguredKeys(`ci-pipeline:${sha256Hex(KEY)},retired-batch:${sha256Hex(OLD_KEY)}`);
+      await revoked.close();
     }
   });
 

@@ -9,7 +9,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Storage } from '@google-cloud/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetBatchDeps } from '../../shared/batch/handler.js';
 import { ensureFakeGcs, fakeGcsArgs } from '../../scripts/lib/fake-gcs.js';
 import { freePort, waitForPort } from '../../scripts/lib/ports.js';
 import { loadRowsSchema, rowProblems } from '../helpers/bq-schema.js';
@@ -58,7 +57,6 @@ beforeAll(async () => {
     RESULTS_TOPIC: fx.topicPath('results'), STORAGE_EMULATOR_HOST: host, BATCH_STATE_STORE: 'memory',
     BATCH_INPUT_SHARD_BYTES: String(SHARD_BYTES), BATCH_MAX_ATTEMPTS: '1', CACHE_L1_BYTES: '0', CACHE_STORE: 'none',
   });
-  resetBatchDeps();
   await fx.push(await fx.topic('jobs'), server.url);
 }, 180_000);
 

@@ -4,7 +4,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Storage } from '@google-cloud/storage';
-import { resetBatchDeps } from '../../shared/batch/handler.js';
 import { ensureFakeGcs, fakeGcsArgs } from '../../scripts/lib/fake-gcs.js';
 import { freePort, waitForPort } from '../../scripts/lib/ports.js';
 import { PubSubFixture, sampleTexts, uniquePrefix, type Collector } from '../helpers/pubsub.js';
@@ -33,7 +32,6 @@ beforeAll(async () => {
     // About ten byte-range shards per file; each range's items go out in messages of at most 1,000.
     BATCH_INPUT_SHARD_BYTES: String(48 * 1024), BATCH_SHARD_MAX_ITEMS: '1000',
   });
-  resetBatchDeps();
   await fx.push(await fx.topic('jobs'), server.url);
 }, 180_000);
 

@@ -3,13 +3,12 @@
 // topic. "Nothing more comes" is awaited, not slept on: the job's delivery was answered 2xx (Pub/Sub
 // acked it, so it is not delivered again) and a sentinel published after it reached the collector.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchDeps, resetBatchDeps } from '../../shared/batch/handler.js';
 import { createPubSubPublisher } from '../../shared/batch/publisher.js';
-import { gateway } from '../../shared/gateway.js';
+import type { Gateway } from '../../shared/gateway.js';
 import { withFaults } from '../helpers/faults.js';
 import { PubSubFixture, sampleTexts, uniquePrefix, type Collector } from '../helpers/pubsub.js';
 import { isAck, PushRecorder } from '../helpers/push-recorder.js';
-import { postJson, startTestServer } from '../helpers/server.js';
+import { postJson, serveGateway, startTestServer } from '../helpers/server.js';
 
 const SHARD_ITEMS = 300;
 const MAX_ATTEMPTS = 3;
@@ -33,20 +32,33 @@ beforeAll(async () => {
   push = await PushRecorder.start(server.url);
 });
 
+/** Servers on variants of the test's gateway (a failing provider, a failing publisher), and their recorders. */
+const variants: { close(): Promise<void> }[] = [];
+
 afterAll(async () => {
+  for (const variant of variants) await variant.close();
   await push?.close();
   await server?.close();
   await fx.cleanup();
 });
 
-/** A fresh jobs topic pushed to the dev server, and the function's dependencies reset. */
-async function jobsTopic(name: string, deadLetter?: { maxDeliveryAttempts: number }) {
-  resetBatchDeps();
+/**
+ * A fresh jobs topic pushed (through a recorder) to the dev server, or to a server on a variant
+ * of its gateway (a failing provider, a failing publisher) with a recorder of its own.
+ */
+async function jobsTopic(name: string, options: { deadLetter?: { maxDeliveryAttempts: number }; variant?: Gateway } = {}) {
+  const { deadLetter, variant } = options;
+  let recorder = push;
+  if (variant) {
+    const pushed = await serveGateway(variant);
+    recorder = await PushRecorder.start(pushed.url);
+    variants.push(recorder, pushed);
+  }
   const topic = await fx.topic(name);
   const dlq = deadLetter ? await fx.topic(`${name}-dlq`) : undefined;
   const dlqCollector = dlq ? await fx.collect(dlq, `${name}-dlq-pull`) : undefined;
-  await fx.push(topic, push.url, dlq ? { deadLetterTopic: dlq, maxDeliveryAttempts: deadLetter!.maxDeliveryAttempts } : {});
-  return { topic, dlqCollector };
+  await fx.push(topic, recorder.url, dlq ? { deadLetterTopic: dlq, maxDeliveryAttempts: deadLetter!.maxDeliveryAttempts } : {});
+  return { topic, dlqCollector, recorder };
 }
 
 const job = (jobId: string, texts: string[], extra: Record<string, unknown> = {}) => ({
@@ -94,10 +106,8 @@ describe('embedBatch', () => {
     const texts = sampleTexts(2 * SHARD_ITEMS, 5000);
     let failures = 0;
     const calls: string[] = [];
-    const { topic } = await jobsTopic('flaky');
-    resetBatchDeps({
-      ...batchDeps(),
-      gateway: withFaults(gateway(), (inputs) => {
+    const { topic, recorder } = await jobsTopic('flaky', {
+      variant: withFaults(server.gateway, (inputs) => {
         calls.push(inputs[0]!.text);
         // Shard 1 fails the first time; shard 0 has been published by then.
         if (inputs[0]!.text === texts[SHARD_ITEMS] && failures === 0) return ++failures > 0;
@@ -107,7 +117,7 @@ describe('embedBatch', () => {
     const messageId = await fx.publishJob(topic, job('flaky-1', texts));
     await results.untilItems('flaky-1', texts.length);
     // The first delivery failed (redelivered), the second was acked.
-    expect((await push.acked(messageId)).map(isAck)).toEqual([false, true]);
+    expect((await recorder.acked(messageId)).map(isAck)).toEqual([false, true]);
     await results.drain();
 
     expect(failures).toBe(1);
@@ -165,12 +175,11 @@ describe('embedBatch', () => {
   it('stops after BATCH_MAX_ATTEMPTS deliveries and publishes an error for every item', async () => {
     const texts = sampleTexts(20, 9000).map((t) => `${t} always-fails`);
     let calls = 0;
-    const { topic } = await jobsTopic('poison');
-    resetBatchDeps({ ...batchDeps(), gateway: withFaults(gateway(), (inputs) => inputs[0]!.text.endsWith('always-fails') && ++calls > 0) });
+    const { topic, recorder } = await jobsTopic('poison', { variant: withFaults(server.gateway, (inputs) => inputs[0]!.text.endsWith('always-fails') && ++calls > 0) });
     const messageId = await fx.publishJob(topic, job('poison-1', texts));
     await results.untilItems('poison-1', texts.length);
     // Refused (redelivered) until the last attempt, which answers with errors and is acked.
-    expect((await push.acked(messageId)).map(isAck)).toEqual([...Array(MAX_ATTEMPTS - 1).fill(false), true]);
+    expect((await recorder.acked(messageId)).map(isAck)).toEqual([...Array(MAX_ATTEMPTS - 1).fill(false), true]);
     await results.drain();
 
     expect(calls).toBe(MAX_ATTEMPTS);
@@ -184,18 +193,18 @@ describe('embedBatch', () => {
   });
 
   it('lets the dead-letter policy take a message the function cannot answer at all (the emulator applies it)', async () => {
-    const { topic, dlqCollector } = await jobsTopic('dead', { maxDeliveryAttempts: 5 });
     let deliveries = 0;
     const publisher = createPubSubPublisher(fx.topicPath('no-such-topic'));
-    resetBatchDeps({
-      ...batchDeps(),
-      publisher: { publish: (m) => (deliveries++, publisher.publish(m)), publishMany: (ms) => publisher.publishMany(ms), close: () => publisher.close() },
+    const failing: typeof publisher = { publish: (m) => (deliveries++, publisher.publish(m)), publishMany: (ms) => publisher.publishMany(ms), close: () => publisher.close() };
+    const { topic, dlqCollector, recorder } = await jobsTopic('dead', {
+      deadLetter: { maxDeliveryAttempts: 5 },
+      variant: { ...server.gateway, batch: { ...server.gateway.batch, publisher: failing } },
     });
     const messageId = await fx.publishJob(topic, job('dead-1', ['结果发不出去']));
     await dlqCollector!.until(() => dlqCollector!.messages.length > 0, 90_000, 'the dead-lettered job');
     // Dead-lettered after its 5th failed delivery; none was acked.
-    await push.until(() => push.of(messageId).length >= 5, 30_000, 'the 5th delivery');
-    expect(push.of(messageId).map(isAck)).toEqual([false, false, false, false, false]);
+    await recorder.until(() => recorder.of(messageId).length >= 5, 30_000, 'the 5th delivery');
+    expect(recorder.of(messageId).map(isAck)).toEqual([false, false, false, false, false]);
     await dlqCollector!.drain();
     await results.drain();
 

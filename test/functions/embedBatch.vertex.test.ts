@@ -1,7 +1,6 @@
 // Batch jobs with Vertex (the fake, over gRPC, reached by the real aiplatform client) and the
 // bundled model: two vectors per item keyed by model, and fallback off meaning redelivery.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resetBatchDeps } from '../../shared/batch/handler.js';
 import { fakeEmbedding } from '../fakes/vertex-server.js';
 import { PubSubFixture, sampleTexts, uniquePrefix, type Collector } from '../helpers/pubsub.js';
 import { isAck, PushRecorder } from '../helpers/push-recorder.js';
@@ -27,8 +26,6 @@ afterAll(async () => {
   await push?.close();
   await fx.cleanup();
 });
-
-beforeEach(() => resetBatchDeps());
 
 async function jobsTopic(name: string) {
   const topic = await fx.topic(name);

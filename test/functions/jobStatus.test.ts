@@ -1,12 +1,11 @@
 // GET /jobs/{job_id} on the dev server while embedBatch runs jobs pushed by the Pub/Sub emulator:
 // a job caught mid-way, a finished one and one that gave up, read from the completion store.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchDeps, resetBatchDeps } from '../../shared/batch/handler.js';
-import { gateway } from '../../shared/gateway.js';
+import type { Gateway } from '../../shared/gateway.js';
 import type { EmbeddingProvider } from '../../shared/providers/types.js';
 import { withFaults } from '../helpers/faults.js';
 import { PubSubFixture, sampleTexts, sleep, uniquePrefix } from '../helpers/pubsub.js';
-import { startTestServer } from '../helpers/server.js';
+import { serveGateway, startTestServer } from '../helpers/server.js';
 
 const fx = new PubSubFixture(uniquePrefix('i14status'));
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -20,15 +19,23 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await Promise.all(variants.map((v) => v.close()));
   await server?.close();
   await fx.cleanup();
 });
 
-async function jobsTopic(name: string) {
+/**
+ * A jobs topic pushed to a server on a variant of the test's gateway (its providers held or
+ * failing). The variant shares the gateway's completion store, which GET /jobs reads.
+ */
+async function jobsTopic(name: string, variant: Gateway) {
+  const pushed = await serveGateway(variant);
+  variants.push(pushed);
   const topic = await fx.topic(name);
-  await fx.push(topic, server.url);
+  await fx.push(topic, pushed.url);
   return topic;
 }
+const variants: Awaited<ReturnType<typeof serveGateway>>[] = [];
 
 const status = async (jobId: string) => {
   const res = await fetch(`${server.url}/jobs/${encodeURIComponent(jobId)}`);
@@ -47,7 +54,6 @@ async function until(jobId: string, predicate: (s: any) => boolean, what: string
 
 describe('GET /jobs/{job_id}', () => {
   it('reports a running job, then the same job done, with its counts', async () => {
-    resetBatchDeps();
     const texts = sampleTexts(100, 70_000);
     texts[7] = ' '; // one item error in shard 0
     let release!: () => void;
@@ -63,9 +69,8 @@ describe('GET /jobs/{job_id}', () => {
         return provider.embed(inputs, options);
       },
     });
-    const gw = gateway();
-    resetBatchDeps({ ...batchDeps(), gateway: { ...gw, resolve: (s, f) => held(gw.resolve(s, f)) } });
-    const topic = await jobsTopic('running');
+    const gw = server.gateway;
+    const topic = await jobsTopic('running', { ...gw, resolve: (s, f) => held(gw.resolve(s, f)) });
     await fx.publishJob(topic, { job_id: 'st-run', items: texts.map((text, i) => ({ id: `d${i}`, text })) });
 
     const running = await until('st-run', (s) => s.shards.done === 1, 'shard 0');
@@ -81,10 +86,8 @@ describe('GET /jobs/{job_id}', () => {
   });
 
   it('reports a job that gave up after BATCH_MAX_ATTEMPTS deliveries as failed', async () => {
-    resetBatchDeps();
     const texts = sampleTexts(60, 80_000);
-    resetBatchDeps({ ...batchDeps(), gateway: withFaults(gateway(), (inputs) => inputs.some((input) => input.text === texts[55])) });
-    const topic = await jobsTopic('giveup');
+    const topic = await jobsTopic('giveup', withFaults(server.gateway, (inputs) => inputs.some((input) => input.text === texts[55])));
     await fx.publishJob(topic, { job_id: 'st-fail', items: texts.map((text, i) => ({ id: `d${i}`, text })) });
 
     const failed = await until('st-fail', (s) => s.state !== 'running', 'the job to give up');

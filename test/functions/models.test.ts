@@ -85,7 +85,6 @@ describe('models on a gateway with Vertex configured', () => {
 describe('models on a gateway without Vertex', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   beforeAll(async () => {
-    delete process.env.GOOGLE_CLOUD_PROJECT;
     server = await startTestServer({ OPENAI_MODELS: 'text-embedding-3-small=auto' });
   });
   afterAll(() => server.close());

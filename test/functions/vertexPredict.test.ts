@@ -148,7 +148,6 @@ describe('POST .../models/{model}:predict', () => {
 describe(':predict without a Google Cloud project', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   beforeAll(async () => {
-    delete process.env.GOOGLE_CLOUD_PROJECT;
     server = await startTestServer({ CACHE_L1_BYTES: '0' });
   });
   afterAll(() => server.close());

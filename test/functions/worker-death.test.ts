@@ -5,8 +5,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../shared/config.js';
-import { createGateway, setGateway, type Gateway } from '../../shared/gateway.js';
+import type { Gateway } from '../../shared/gateway.js';
 import { postJson, startTestServer } from '../helpers/server.js';
 
 const env = { LOCAL_WORKERS: '2', CACHE_L1_BYTES: '0', LOG_LEVEL: process.env.TEST_LOG ?? 'error' };
@@ -17,9 +16,8 @@ let gw: Gateway;
 
 beforeAll(async () => {
   process.env.TEST_INFERENCE_WORKER_DIE_FLAG = dieFlag;
-  server = await startTestServer(env);
-  gw = createGateway(loadConfig(env), { workerScript: faultyWorker });
-  setGateway(gw);
+  server = await startTestServer(env, { workerScript: faultyWorker });
+  gw = server.gateway;
   expect((await fetch(`${server.url}/healthz?load=1`)).status).toBe(200);
 });
 afterAll(async () => {

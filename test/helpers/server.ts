@@ -1,15 +1,17 @@
-// Starts the dev server (the real functions-framework per route) on a free port for a test file.
-import { startDevServer, type DevServer } from '../../shared/dev-server.js';
-import { testGateway } from './gateway.js';
+// Starts the dev server (the real functions-framework per route) on a free port for a test file,
+// on a gateway built from the test's settings.
+import { loadRoutes } from '../../functions/routes.js';
+import { createDevServer, type DevServer } from '../../shared/dev-server.js';
 import type { Gateway, GatewayOptions } from '../../shared/gateway.js';
+import { testGateway } from './gateway.js';
 
-export async function startTestServer(env: Record<string, string> = {}, options: GatewayOptions = {}): Promise<DevServer & { gateway: Gateway }> {
-  for (const [key, value] of Object.entries(env)) process.env[key] = value;
-  const { resetConfig } = await import('../../shared/config.js');
-  resetConfig();
-  const gateway = testGateway(env, options);
-  const server = await startDevServer(0);
-  return { ...server, gateway };
+export async function startTestServer(env: Record<string, string> = {}, options: GatewayOptions = {}): Promise<DevServer> {
+  return serveGateway(testGateway(env, options));
+}
+
+/** Every route on this gateway (one a test built or varied, e.g. with faults). */
+export async function serveGateway(gateway: Gateway): Promise<DevServer> {
+  return createDevServer(gateway, await loadRoutes());
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {

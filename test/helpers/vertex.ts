@@ -1,5 +1,5 @@
-// Gateway environment pointing at a fake Vertex, with every Vertex/fallback setting spelled out:
-// test files start several servers in one process, and process.env keeps earlier values.
+// Gateway settings pointing at a fake Vertex, with every Vertex/fallback setting spelled out so a
+// test reads what its gateway runs with.
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { GatewayOptions } from '../../shared/gateway.js';
 import { startFakeVertex, type FakeVertex } from '../fakes/vertex-server.js';

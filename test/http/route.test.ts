@@ -2,7 +2,7 @@
 // does not take is a 405 in the error shape with an Allow header, on every route.
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../functions/routes.js';
+import { routes } from '../../shared/routes.js';
 import { startTestServer } from '../helpers/server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;

@@ -1,11 +1,11 @@
 // The OpenAPI document against the real server: it validates as OpenAPI 3.1, and every route
-// in functions/routes.ts has operations whose examples, sent to the dev server, get answers
+// in shared/routes.ts has operations whose examples, sent to the dev server, get answers
 // that validate against the document; so does one error answer per route.
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../functions/routes.js';
+import { routes } from '../../shared/routes.js';
 import { pathMatcher } from '../../shared/dev-server.js';
 import { openapiDocument } from '../../shared/openapi/document.js';
 import { PubSubFixture, uniquePrefix } from '../helpers/pubsub.js';
@@ -22,7 +22,7 @@ interface Call {
 }
 
 /**
- * One error request per route, keyed by the function's name in functions/routes.ts. A route
+ * One error request per route, keyed by the function's name in shared/routes.ts. A route
  * added there without an entry here fails below: add its error case (and its examples to
  * shared/openapi/document.ts) when you add the route.
  */
@@ -146,7 +146,7 @@ describe('GET /openapi.json', () => {
   });
 });
 
-describe('every route in functions/routes.ts, against the real server', () => {
+describe('every route in shared/routes.ts, against the real server', () => {
   const names = routes.map((r) => [r.name] as [string]);
 
   it.each(names)('%s: described in the document, at its path, with an error case in this file', (name) => {

@@ -6,11 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../shared/auth/api-keys.js';
-import { batchDeps, resetBatchDeps } from '../../shared/batch/handler.js';
-import { gateway } from '../../shared/gateway.js';
 import { withFaults } from '../helpers/faults.js';
 import { PubSubFixture, sampleTexts, uniquePrefix } from '../helpers/pubsub.js';
-import { startTestServer } from '../helpers/server.js';
+import { serveGateway, startTestServer } from '../helpers/server.js';
 
 const root = path.resolve(__dirname, '../..');
 const KEY = 'cli-status-test-key';
@@ -54,7 +52,6 @@ const lines = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.pars
 
 describe('npm run batch -- --follow / status', () => {
   it('follows submitted jobs by status until done, then `status` prints the same record', async () => {
-    resetBatchDeps();
     const topic = await fx.topic('jobs-ok');
     await fx.push(topic, server.url);
     const texts = sampleTexts(70, 91_000);
@@ -76,13 +73,18 @@ describe('npm run batch -- --follow / status', () => {
 
   it('exits 1 with the failed state when a job gives up', async () => {
     const texts = sampleTexts(30, 92_000);
-    resetBatchDeps({ ...batchDeps(), gateway: withFaults(gateway(), (inputs) => inputs.some((input) => input.text === texts[25])) });
-    const topic = await fx.topic('jobs-fail');
-    await fx.push(topic, server.url);
-    const res = await runCli(['--jobs-topic', fx.topicPath('jobs-fail'), '--in', inputFile(texts), '--follow', '--interval', '0.2', '--timeout', '180']);
-    expect(res.code, res.stderr).toBe(1);
-    expect(lines(res.stdout)).toEqual([expect.objectContaining({ state: 'failed', items: { total: 30, embedded: 20, failed: 10 }, deliveries: 2 })]);
-    resetBatchDeps();
+    // Pushed to a server whose provider fails; the CLI follows the job on the test's server, which
+    // reads the same completion store.
+    const failing = await serveGateway(withFaults(server.gateway, (inputs) => inputs.some((input) => input.text === texts[25])));
+    try {
+      const topic = await fx.topic('jobs-fail');
+      await fx.push(topic, failing.url);
+      const res = await runCli(['--jobs-topic', fx.topicPath('jobs-fail'), '--in', inputFile(texts), '--follow', '--interval', '0.2', '--timeout', '180']);
+      expect(res.code, res.stderr).toBe(1);
+      expect(lines(res.stdout)).toEqual([expect.objectContaining({ state: 'failed', items: { total: 30, embedded: 20, failed: 10 }, deliveries: 2 })]);
+    } finally {
+      await failing.close();
+    }
   });
 
   it('reports an unknown job and a wrong API key with exit 1', async () => {

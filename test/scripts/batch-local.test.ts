@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetBatchDeps } from '../../shared/batch/handler.js';
 import { storageClient } from '../../shared/batch/gcs.js';
 import { freePort, portOpen } from '../../scripts/lib/ports.js';
 import { sampleTexts, uniquePrefix } from '../helpers/pubsub.js';
@@ -72,7 +71,6 @@ function runCli(args: string[], env: Record<string, string>): Promise<{ code: nu
 
 describe('npm run batch:local', () => {
   it('sets up the emulator topics, push subscription and Cloud Storage fake; jobs submitted with its env are embedded and followed to done', { timeout: 300_000 }, async () => {
-    resetBatchDeps();
     const first = await batchLocal();
     expect(first.stderr).toContain(`fake-gcs-server at http://127.0.0.1:${gcsPort} (started); bucket gs://local-batch`);
     // Ctrl-C stops the fake it started (and only that: the Pub/Sub emulator was already running).

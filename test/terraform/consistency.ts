@@ -2,7 +2,7 @@
 // deploys, which roles it grants, how the batch subscription fails over to its dead letter.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import type { RouteEntry } from '../../functions/routes.js';
+import type { RouteEntry } from '../../shared/routes.js';
 import type { Block, TfModule } from './hcl.js';
 
 export interface TfFunction {

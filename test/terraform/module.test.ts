@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../functions/routes.js';
+import { routes } from '../../shared/routes.js';
 import { checkModules, formatReport } from '../../scripts/terraform-check/check.js';
 import { loadSchema } from '../../scripts/terraform-check/schema.js';
 import { loadModule, parseModule, type TfModule } from './hcl.js';

@@ -2,8 +2,10 @@
 // PredictionServiceClient, created on first use. The deep import skips the package index, which
 // loads every Vertex service (measured in bench/vertex-cold-start.bench.ts).
 import { createRequire } from 'node:module';
-import type { VertexTransport } from '../../config.js';
 import { lazy } from '../../lazy.js';
+
+/** REST or gRPC to Vertex (VERTEX_TRANSPORT). */
+export type VertexTransport = 'grpc' | 'rest';
 
 export interface PredictCall {
   /** `projects/P/locations/L/publishers/google/models/M` */

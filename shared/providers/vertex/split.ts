@@ -1,7 +1,7 @@
 // Packs a batch into Vertex calls that stay within the model's caps: instances per call and
 // tokens per call. We cannot run Vertex's tokenizer here, so the estimate leans high; if Vertex
 // still says a call is too big, vertex.ts splits that call and retries the halves.
-import type { VertexModelLimits } from '../../config.js';
+import type { VertexModelLimits } from './models.js';
 
 const TOKEN = /(\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Hangul})|([\p{L}\p{N}\p{M}]+)|(\S)/gu;
 

@@ -3,14 +3,13 @@
 // Vertex says is too big, and returns vectors in input order with Vertex's token counts. Models
 // of the gemini-embedding-2 family take `embedContent` (one text per call) instead of `:predict`,
 // through the same concurrency, retry and breaker.
-import type { VertexModelLimits } from '../../config.js';
 import { GatewayError } from '../../errors.js';
 import { log, logThrottled } from '../../log.js';
 import type { EmbeddingProvider, EmbedInput, EmbedOptions, EmbedVector, ModelInfo, ProviderResult } from '../types.js';
 import type { Breaker } from './breaker.js';
 import type { VertexClient } from './client.js';
 import { breakerOpen, classify, VertexError } from './errors.js';
-import { usesEmbedContent, vertexDimensions } from './models.js';
+import { usesEmbedContent, vertexDimensions, type VertexModelLimits } from './models.js';
 import { withRetry } from './retry.js';
 import { callTokens, planCalls } from './split.js';
 
