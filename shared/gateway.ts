@@ -4,7 +4,9 @@
 // models and clients load on first use.
 import type { Config } from './config.js';
 import { cacheFromConfig, type EmbeddingCache } from './cache/index.js';
+import { loadChunker, type Chunker } from './chunking/index.js';
 import { invalid } from './errors.js';
+import { lazy, type Lazy } from './lazy.js';
 import { createGatewayCore, processGatewayCore, type CoreOptions, type GatewayCore } from './gateway-core.js';
 import { readModelFolder } from './model/folder.js';
 import { createLocalProvider } from './providers/local/local.js';
@@ -24,6 +26,8 @@ export interface Gateway extends GatewayCore {
   cache: EmbeddingCache;
   /** What "auto" means: Vertex with the local fallback when configured, else the local model. */
   resolve(selector: string, allowFallback: boolean): EmbeddingProvider;
+  /** The bundled model's chunker (/chunk, long_text), loaded on first use; a failed load is retried. */
+  chunker: Lazy<Chunker>;
 }
 
 export interface GatewayOptions extends CoreOptions {
@@ -67,6 +71,7 @@ function withProviders(core: GatewayCore, options: GatewayOptions): Gateway {
     local,
     vertex,
     cache: cacheFromConfig(config),
+    chunker: lazy(() => loadChunker(config.local.modelDir, config.chunking.memoBytes)),
     resolve(selector, allowFallback) {
       if (selector === 'local' || selector === folder.id || selector === folder.model) return local;
       if (vertexModels) {

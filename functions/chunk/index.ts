@@ -1,5 +1,5 @@
 // POST /chunk: token-bounded chunks of a text, with offsets, in the bundled model's tokens.
-import { chunkerFor, TooManyChunksError } from '../../shared/chunking/index.js';
+import { TooManyChunksError } from '../../shared/chunking/index.js';
 import { parseChunkRequest } from '../../shared/chunking/request.js';
 import { tooLarge } from '../../shared/errors.js';
 import { processGateway } from '../../shared/gateway.js';
@@ -8,7 +8,7 @@ import { httpRoute } from '../../shared/http/route.js';
 
 export const route = httpRoute({ name: 'chunk', methods: ['POST'], jsonBody: true }, async (req, res, ctx) => {
   const gw = ctx.gateway;
-  const chunker = await chunkerFor(gw.config.local.modelDir, gw.config.chunking.memoBytes);
+  const chunker = await gw.chunker();
   const request = parseChunkRequest(req.body, gw.local.info().maxTokens - chunker.counter.specialTokens, ctx.config);
   const { maxChunks } = gw.config.chunking;
   let chunks;

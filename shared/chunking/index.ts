@@ -1,6 +1,5 @@
 // The chunker for a model folder: the folder's own tokenizer (shared/model/tokenizer.ts), counted
-// piece by piece. Loaded once per folder, on first use.
-import { lazyBy } from '../lazy.js';
+// piece by piece. The gateway loads one, on first use (gateway.chunker()).
 import { readModelFolder } from '../model/folder.js';
 import { loadTokenizer, type ModelTokenizer } from '../model/tokenizer.js';
 import { chunkText, chunkTextAsync, type Chunk, type ChunkOptions, type Yielding } from './chunker.js';
@@ -25,13 +24,13 @@ function assertBertTokenizer(dir: string, tokenizer: ModelTokenizer): void {
   if (!tokenizer.pieceWise) throw new Error(`LOCAL_MODEL_DIR: chunking needs a BERT WordPiece tokenizer; ${dir}/tokenizer.json is another kind`);
 }
 
-/** The chunker of a model folder, loaded once (a failed load is tried again on the next call). */
-export const chunkerFor: (modelDir: string, memoBytes?: number) => Promise<Chunker> = lazyBy(async (modelDir: string, memoBytes?: number) => {
+/** The chunker of a model folder, its token-count memo holding up to `memoBytes` (CHUNK_MEMO_BYTES). */
+export async function loadChunker(modelDir: string, memoBytes = 16 * 1024 * 1024): Promise<Chunker> {
   const folder = readModelFolder(modelDir);
   const tokenizer = await loadTokenizer(folder.dir);
   assertBertTokenizer(folder.dir, tokenizer);
   const counter = createTokenCounter(tokenizer, {
-    memoBytes: memoBytes ?? 16 * 1024 * 1024,
+    memoBytes,
     fastCount: wordPieceCounter(tokenizer.spec),
   });
   const queryInstructionTokens = folder.queryInstruction ? counter.count(folder.queryInstruction) : 0;
@@ -42,4 +41,4 @@ export const chunkerFor: (modelDir: string, memoBytes?: number) => Promise<Chunk
     chunk: (text: string, options: ChunkOptions) => chunkText(text, options, counter),
     chunkAsync: (text: string, options: ChunkOptions, yielding?: Yielding) => chunkTextAsync(text, options, counter, yielding),
   };
-});
+}

@@ -1,6 +1,6 @@
 // long_text "chunk" and "pool": a text becomes token-bounded chunks sized to the active model,
 // each embedded (and cached) on its own; "pool" folds them back into one vector.
-import { chunkerFor, TooManyChunksError, type Chunk } from '../chunking/index.js';
+import { TooManyChunksError, type Chunk } from '../chunking/index.js';
 import { maxOverlapFor } from '../chunking/request.js';
 import { tooLarge } from '../errors.js';
 import type { Gateway } from '../gateway.js';
@@ -17,8 +17,8 @@ export interface ItemChunks {
  * instruction); at most CHUNK_MAX_CHUNKS in all, or a 413. The event loop gets turns meanwhile.
  */
 export async function chunkItems(gw: Gateway, items: RequestItem[], info: ModelInfo, task: TaskType, signal?: AbortSignal): Promise<ItemChunks[]> {
-  const { maxChunks, overlapTokens: configuredOverlap, maxOverlapPercent, memoBytes } = gw.config.chunking;
-  const chunker = await chunkerFor(gw.config.local.modelDir, memoBytes);
+  const { maxChunks, overlapTokens: configuredOverlap, maxOverlapPercent } = gw.config.chunking;
+  const chunker = await gw.chunker();
   const reserved = chunker.counter.specialTokens + (task === 'RETRIEVAL_QUERY' ? chunker.queryInstructionTokens : 0);
   const maxTokens = Math.max(1, info.maxTokens - reserved);
   const overlapTokens = Math.min(configuredOverlap, maxOverlapFor(maxTokens, maxOverlapPercent));

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.js';
-import { chunkerFor, type Chunker } from '../../shared/chunking/index.js';
+import { loadChunker, type Chunker } from '../../shared/chunking/index.js';
 import { loadTokenizer } from '../../shared/model/tokenizer.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -10,7 +10,7 @@ let encode: (text: string) => number;
 
 beforeAll(async () => {
   const dir = loadConfig({}).local.modelDir;
-  chunker = await chunkerFor(dir);
+  chunker = await loadChunker(dir);
   // The chunker counts piece by piece (memo, WordPiece shortcut); its counts are checked against
   // the tokenizer's encode of the whole text.
   const tokenizer = await loadTokenizer(dir);

@@ -2,7 +2,6 @@
 // tokenize() must never load transformers.js or onnxruntime (what made /chunk's cold start pay
 // for the inference runtime). Importing either here fails the test.
 import { describe, expect, it, vi } from 'vitest';
-import { chunkerFor } from '../../shared/chunking/index.js';
 import { testGateway } from '../helpers/gateway.js';
 
 const loaded = vi.hoisted(() => [] as string[]);
@@ -18,7 +17,7 @@ vi.mock('onnxruntime-node', () => {
 describe('the tokenizer alone', () => {
   it('chunks, counts and tokenizes without the inference runtime', async () => {
     const gw = testGateway();
-    const chunker = await chunkerFor(gw.config.local.modelDir);
+    const chunker = await gw.chunker();
     expect(chunker.chunk('我喜欢看电影。今天股市大跌！', { maxTokens: 8, overlapTokens: 0 }).map((c) => c.text)).toEqual(['我喜欢看电影。', '今天股市大跌！']);
     expect(await gw.local.tokenize('我喜欢看电影')).toEqual([101, 2769, 1599, 3614, 4692, 4510, 2512, 102]);
     expect(gw.local.ready()).toBe(false);
