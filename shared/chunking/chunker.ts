@@ -35,8 +35,9 @@ export class TooManyChunksError extends Error {
   }
 }
 
-/** Steps between pauses: small enough that a pause comes every millisecond or so. */
-const STEPS_PER_PAUSE = 256;
+/** Steps between pauses: small enough that a pause comes every millisecond or so, even when each
+ * step counts a long word the vocabulary barely covers (tens of µs). */
+const STEPS_PER_PAUSE = 64;
 
 export function chunkText(text: string, options: ChunkOptions, counter: TokenCounter): Chunk[] {
   const steps = chunkSteps(text, options, counter);
