@@ -30,6 +30,8 @@ export const HTTP_REQUEST = {
 export const EVENT = {
   request: 'request',
   batchShard: 'batch_shard',
+  /** A Vertex circuit breaker opened (WARNING): the fallback answers until its probe succeeds. */
+  breakerOpen: 'breaker_open',
 } as const;
 
 /** The gateway's own fields (jsonPayload.<name>). */
@@ -61,6 +63,11 @@ export const FIELD = {
   errors: 'errors',
   models: 'models',
   fallbackUsed: 'fallback_used',
+  // Breaker lines.
+  /** Transient Vertex failures in a row when the breaker opened. */
+  consecutiveFailures: 'consecutive_failures',
+  /** Milliseconds until the breaker lets a probe through. */
+  retryInMs: 'retry_in_ms',
 } as const;
 
 export type FieldName = (typeof FIELD)[keyof typeof FIELD];

@@ -2,6 +2,7 @@
 // REST in the deadline suite), the bundled model as fallback.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fakeEmbedding, fakeTokens, type FakeVertex } from '../fakes/vertex-server.js';
+import { captureLogs } from '../helpers/logs.js';
 import { fakeVertexServer, fromBase64, maxDiff, unit } from '../helpers/vertex.js';
 
 const MODEL = 'text-multilingual-embedding-002';
@@ -193,9 +194,21 @@ describe('the circuit breaker', () => {
   const vx = fakeVertexServer({ env: { VERTEX_RETRIES: '0', BREAKER_FAILURES: '3', BREAKER_COOLDOWN_MS: '300' }, gateway: { now: () => clock } });
   const embed = (body: unknown) => vx.post('/embed', body);
 
+  const breakerLines = (logs: ReturnType<typeof captureLogs>) => logs.lines().filter((l) => l.event === 'breaker_open');
+
   it('opens after 3 failures so later requests skip Vertex, and closes once Vertex recovers', async () => {
     vx.fake.fail(503, { times: Infinity });
-    for (let i = 0; i < 3; i++) expect((await embed({ inputs: ['a'] })).json.fallback.reason).toMatch(/^unavailable/);
+    const logs = captureLogs('warning');
+    try {
+      for (let i = 0; i < 3; i++) expect((await embed({ inputs: ['a'] })).json.fallback.reason).toMatch(/^unavailable/);
+      await embed({ inputs: ['a'] });
+    } finally {
+      logs.restore();
+    }
+    // One line the moment it opened (the third failure), none for the request that met it open.
+    expect(breakerLines(logs)).toEqual([expect.objectContaining({
+      severity: 'WARNING', provider: 'vertex', model: MODEL, upstream_failure: 'unavailable', consecutive_failures: 3, retry_in_ms: 300,
+    })]);
     expect(vx.fake.calls).toHaveLength(3);
 
     const skipped = await embed({ inputs: ['a'] });
@@ -222,7 +235,13 @@ describe('the circuit breaker', () => {
     vx.fake.fail(503, { times: Infinity });
     for (let i = 0; i < 3; i++) await embed({ inputs: ['a'] });
     clock += 300;
-    await embed({ inputs: ['a'] }); // the probe, failing
+    const logs = captureLogs('warning');
+    try {
+      await embed({ inputs: ['a'] }); // the probe, failing
+    } finally {
+      logs.restore();
+    }
+    expect(breakerLines(logs)).toEqual([expect.objectContaining({ upstream_failure: 'unavailable', retry_in_ms: 300 })]);
     expect(vx.fake.calls).toHaveLength(4);
     expect((await embed({ inputs: ['a'] })).json.fallback.reason).toMatch(/^breaker_open/);
     expect(vx.fake.calls).toHaveLength(4);

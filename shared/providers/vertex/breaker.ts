@@ -7,7 +7,8 @@ export interface Breaker {
   /** Whether a call may go out now; in half-open, true for the single probe only. */
   tryPass(): boolean;
   success(): void;
-  failure(): void;
+  /** Counts a transient failure; true when it opened the breaker (the Nth in a row, or a failed probe). */
+  failure(): boolean;
   /** The call ended without telling us about Vertex (caller left): free the probe slot. */
   release(): void;
   /** Ms until the next probe when open, else 0. */
@@ -49,7 +50,12 @@ export function createBreaker(options: { failures: number; cooldownMs: number; n
     },
     failure() {
       consecutive++;
-      if (state === 'half_open' || consecutive >= options.failures) open();
+      if (state !== 'half_open' && consecutive < options.failures) return false;
+      // A call that was in flight when it opened fails too: that restarts the cooldown, but it
+      // did not open the breaker.
+      const opened = state !== 'open';
+      open();
+      return opened;
     },
     release() {
       probeOut = false;

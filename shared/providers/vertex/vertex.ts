@@ -4,7 +4,8 @@
 // of the gemini-embedding-2 family take `embedContent` (one text per call) instead of `:predict`,
 // through the same concurrency, retry and breaker.
 import { GatewayError } from '../../errors.js';
-import { log, logThrottled } from '../../log.js';
+import { log } from '../../log.js';
+import { EVENT, FIELD } from '../../observability/log-fields.js';
 import type { EmbeddingProvider, EmbedInput, EmbedOptions, EmbedVector, ModelInfo, ProviderResult } from '../types.js';
 import type { Breaker } from './breaker.js';
 import type { VertexClient } from './client.js';
@@ -65,11 +66,8 @@ export function createVertexProvider(options: VertexProviderOptions): VertexProv
       }
       const error = classify(err);
       // A 4xx proves Vertex is up and answering; only transient failures count towards opening.
-      if (error.transient) breaker.failure();
-      else breaker.success();
-      if (breaker.snapshot().state === 'open') {
-        logThrottled('vertex-breaker-open', 10_000, () => log.warn('vertex breaker open', { model, failure: error.failure }));
-      }
+      if (!error.transient) breaker.success();
+      else if (breaker.failure()) logBreakerOpened(model, error.failure, breaker.snapshot());
       throw error;
     }
   }
@@ -187,4 +185,19 @@ export function createVertexProvider(options: VertexProviderOptions): VertexProv
       return { configured: true, provider: 'vertex', model, location: options.location, transport: client.transport, clientLoaded: client.loaded(), breaker: breaker.snapshot() };
     },
   };
+}
+
+/**
+ * One line the moment a breaker opens (or a failed probe re-opens it): when the fallback took
+ * over and why, where the breaker-open alert otherwise sees only the requests that meet it.
+ */
+function logBreakerOpened(model: string, failure: string, snapshot: { consecutiveFailures: number; retryInMs: number }): void {
+  log.warn('vertex breaker opened', {
+    [FIELD.event]: EVENT.breakerOpen,
+    [FIELD.provider]: 'vertex',
+    [FIELD.model]: model,
+    [FIELD.upstreamFailure]: failure,
+    [FIELD.consecutiveFailures]: snapshot.consecutiveFailures,
+    [FIELD.retryInMs]: snapshot.retryInMs,
+  });
 }

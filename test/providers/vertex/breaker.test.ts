@@ -10,11 +10,13 @@ describe('createBreaker', () => {
   it('opens after N consecutive failures and refuses until the cooldown ends', () => {
     const clock = clocked();
     const breaker = createBreaker({ failures: 3, cooldownMs: 1000, now: clock.now });
-    breaker.failure();
-    breaker.failure();
+    expect(breaker.failure()).toBe(false);
+    expect(breaker.failure()).toBe(false);
     expect(breaker.tryPass()).toBe(true);
-    breaker.failure();
+    // Only the failure that opens it says so (the request log's breaker line is written on it).
+    expect(breaker.failure()).toBe(true);
     expect(breaker.snapshot().state).toBe('open');
+    expect(breaker.failure()).toBe(false);
     expect(breaker.tryPass()).toBe(false);
     expect(breaker.retryInMs()).toBe(1000);
   });
