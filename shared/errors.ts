@@ -37,6 +37,13 @@ export interface GatewayErrorOptions {
   cause?: unknown;
 }
 
+/** What failed and why, when another model may answer instead (`fallback.reason` in the answer). */
+export interface FallbackCause {
+  /** Short kind of failure (rate_limited, unavailable, deadline...), for logs. */
+  failure: string;
+  reason: string;
+}
+
 export class GatewayError extends Error {
   readonly field?: string;
   readonly status: number;
@@ -50,6 +57,19 @@ export class GatewayError extends Error {
     this.status = options.status ?? statusOf[type];
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.detail = options.detail;
+  }
+
+  /**
+   * Set when another model may answer in this error's place: the provider could not answer
+   * (overloaded, down, too slow), not "the request is wrong". A provider's error says so; no
+   * other error does. Fallback decides on this alone, whatever the provider.
+   */
+  get fallbackCause(): FallbackCause | undefined {
+    return undefined;
+  }
+
+  get mayFallBack(): boolean {
+    return this.fallbackCause !== undefined;
   }
 
   toJSON(): { error: { type: ErrorType; message: string; field?: string } & Record<string, unknown> } {

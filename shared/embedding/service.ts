@@ -1,12 +1,13 @@
-// One embedding pipeline for every route: pick the provider, split long texts when asked, embed
-// through the cache, and describe the result. Routes differ only in how they parse requests and
-// shape responses.
-import { invalid } from '../errors.js';
+// One embedding pipeline for every route: pick the provider (behind the cache, with its
+// fallback), split long texts when asked, embed, and describe the result. Routes differ only in
+// how they parse requests and shape responses.
+import { GatewayError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 import type { ModelChoice } from '../limits/policy.js';
 import { recordOutcome, type RequestFacts } from '../observability/request-log.js';
-import type { FallbackInfo, ProviderName } from '../providers/types.js';
-import { embedUnits, type UnitsOutcome, type UnitVector } from './cached-embed.js';
+import { checkDimensions } from '../providers/dimensions.js';
+import { InputRefusedError } from '../providers/errors.js';
+import type { EmbeddingProvider, EmbedInput, EmbedOptions, FallbackInfo, ProviderName, ProviderResult } from '../providers/types.js';
 import { chunkItems, poolVectors } from './long-text.js';
 import type { EmbedRequest, RequestItem } from './request.js';
 
@@ -51,18 +52,16 @@ async function embed(gw: Gateway, request: EmbedRequest, ctx: CallContext): Prom
   const provider = gw.resolve(request.model, request.fallback);
   const info = provider.info();
   ctx.allowModel?.({ selector: request.model, provider: info.provider, model: info.model });
-  if (request.dimensions !== undefined && request.dimensions > info.dimensions) {
-    throw invalid('dimensions', `dimensions must be at most ${info.dimensions} for ${info.model}`);
-  }
+  checkDimensions(info, request.dimensions);
   // Shed load before hashing, cache look-ups and chunking: under a storm of retries a refusal must
   // cost far less than an answer. Every input needs at least one text in the local queue.
-  if (provider === gw.local) gw.local.checkAdmission(request.items.length, 'inputs');
+  if (info.provider === 'local') gw.local.checkAdmission(request.items.length, 'inputs');
   const options = { task: request.task, dimensions: request.dimensions, truncate: request.truncate, normalize: request.normalize !== false, signal: ctx.signal, deadline: ctx.deadline };
   const fieldOf = (item: RequestItem) => `inputs[${item.index}]`;
 
   if (request.longText === 'truncate') {
     const units = request.items.map(({ text, title, task }) => ({ text, ...(title !== undefined ? { title } : {}), ...(task !== undefined ? { task } : {}) }));
-    const result = await embedUnits(gw, provider, units, options, { fieldOf: (i) => fieldOf(request.items[i]!) });
+    const result = await embedUnits(provider, units, options, (i) => fieldOf(request.items[i]!));
     const items = result.vectors.map((vector, i) => ({ ...identity(request.items[i]!), ...vectorFields(vector) }));
     return outcome(result, items, request, info.dimensions);
   }
@@ -70,7 +69,7 @@ async function embed(gw: Gateway, request: EmbedRequest, ctx: CallContext): Prom
   const chunked = await chunkItems(gw, request.items, info, request.task, ctx.signal);
   const owners = chunked.flatMap(({ item, chunks }) => chunks.map((chunk) => ({ item, chunk })));
   const units = owners.map(({ item, chunk }) => ({ text: chunk.text, ...(item.title !== undefined ? { title: item.title } : {}), ...(item.task !== undefined ? { task: item.task } : {}) }));
-  const result = await embedUnits(gw, provider, units, options, { fieldOf: (i) => fieldOf(owners[i]!.item) });
+  const result = await embedUnits(provider, units, options, (i) => fieldOf(owners[i]!.item));
   let items: EmbeddedItem[];
   if (request.longText === 'chunk') {
     items = result.vectors.map((vector, i) => {
@@ -99,11 +98,21 @@ function identity(item: RequestItem): { index: number; id?: string } {
   return { index: item.index, ...(item.id !== undefined ? { id: item.id } : {}) };
 }
 
-function vectorFields(vector: UnitVector) {
-  return { values: vector.values, tokens: vector.tokens, truncated: vector.truncated, cached: vector.cached };
+/** The provider's answer for the units; a refused unit is named as the caller's request names it. */
+async function embedUnits(provider: EmbeddingProvider, units: EmbedInput[], options: EmbedOptions, fieldOf: (unit: number) => string): Promise<ProviderResult> {
+  try {
+    return await provider.embed(units, options);
+  } catch (error) {
+    if (error instanceof InputRefusedError) throw new GatewayError('invalid_request', error.message, { field: fieldOf(error.index) });
+    throw error;
+  }
 }
 
-function outcome(result: UnitsOutcome, items: EmbeddedItem[], request: EmbedRequest, fullDimensions: number, cachedUnits?: number): EmbedOutcome {
+function vectorFields(vector: ProviderResult['vectors'][number]) {
+  return { values: vector.values, tokens: vector.tokens, truncated: vector.truncated, cached: vector.cached === true };
+}
+
+function outcome(result: ProviderResult, items: EmbeddedItem[], request: EmbedRequest, fullDimensions: number, cachedUnits?: number): EmbedOutcome {
   return {
     model: result.model,
     provider: result.provider,

@@ -1,10 +1,12 @@
 // Fallback as a composed provider (DESIGN.md): the primary answers unless it fails in a way
-// another model may cover (429, 5xx, deadline, breaker open); then the fallback answers and the
-// result says so. A 4xx never falls back: the request itself was wrong.
-import { GatewayError } from '../errors.js';
+// another model may cover (the error's mayFallBack: 429, 5xx, deadline, breaker open); then the
+// fallback answers the whole call and the result says so. A 4xx never falls back: the request
+// itself was wrong. It composes cached providers (providers/cached.ts), so each model's vectors
+// are cached under its own key and one answer never mixes models.
+import { GatewayError, type FallbackCause } from '../errors.js';
 import { log, logThrottled } from '../log.js';
+import { dimensionsRefusal } from './dimensions.js';
 import type { EmbeddingProvider, EmbedInput, EmbedOptions, ProviderResult } from './types.js';
-import { VertexError } from './vertex/errors.js';
 
 export interface FallbackPolicy {
   /**
@@ -17,8 +19,8 @@ export interface FallbackPolicy {
 export const defaultFallbackPolicy: FallbackPolicy = { primaryShare: 0.75 };
 
 /** Header-safe and short: the reason travels in `x-embedding-fallback` too. */
-function reasonOf(error: VertexError): string {
-  return `${error.failure}: ${error.reason}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
+function reasonOf(cause: FallbackCause): string {
+  return `${cause.failure}: ${cause.reason}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
 }
 
 export function createFallbackProvider(primary: EmbeddingProvider, fallback: EmbeddingProvider, policy: FallbackPolicy = defaultFallbackPolicy): EmbeddingProvider {
@@ -31,18 +33,19 @@ export function createFallbackProvider(primary: EmbeddingProvider, fallback: Emb
       try {
         return await primary.embed(inputs, { ...options, deadline: primaryDeadline });
       } catch (error) {
-        if (!(error instanceof VertexError) || !error.fallbackAllowed || options.signal?.aborted) throw error;
-        const reason = reasonOf(error);
+        const cause = error instanceof GatewayError ? error.fallbackCause : undefined;
+        if (!cause || options.signal?.aborted) throw error;
+        const reason = reasonOf(cause);
         const target = fallback.info();
-        if (options.dimensions !== undefined && !target.supportedDimensions(options.dimensions)) {
+        if (dimensionsRefusal(target, options.dimensions)) {
           // Other-sized vectors would break the caller's index; refuse and say why.
           throw new GatewayError('invalid_request',
-            `${primary.info().model} is unavailable (${error.failure}) and the fallback model ${target.model} cannot produce ${options.dimensions} dimensions (it makes ${target.dimensions}); retry later, ask for ${target.dimensions}, or send "fallback": false`,
+            `${primary.info().model} is unavailable (${cause.failure}) and the fallback model ${target.model} cannot produce ${options.dimensions} dimensions (it makes ${target.dimensions}); retry later, ask for ${target.dimensions}, or send "fallback": false`,
             { field: 'dimensions', cause: error, detail: { fallback_reason: reason, supported_dimensions: [target.dimensions] } });
         }
         // Once per failure kind per 10 s: a quota storm would otherwise log every request.
-        logThrottled(`fallback:${error.failure}`, 10_000, () =>
-          log.warn('fallback used', { primary: primary.info().model, fallback: target.model, failure: error.failure, texts: inputs.length }));
+        logThrottled(`fallback:${cause.failure}`, 10_000, () =>
+          log.warn('fallback used', { primary: primary.info().model, fallback: target.model, failure: cause.failure, texts: inputs.length }));
         const result = await fallback.embed(inputs, options);
         return { ...result, fallback: { used: true, reason } };
       }

@@ -15,6 +15,12 @@ export interface EmbedInput {
   text: string;
   /** Only meaningful with RETRIEVAL_DOCUMENT (Vertex uses it; the local model prepends nothing). */
   title?: string;
+  /**
+   * This input's task when it differs from options.task (Vertex callers mix them in one call).
+   * Only the cache decorator (providers/cached.ts) reads it: it calls the provider beneath once
+   * per task, so a model provider always sees one task per call, options.task.
+   */
+  task?: TaskType;
 }
 
 export interface EmbedOptions {
@@ -23,6 +29,8 @@ export interface EmbedOptions {
   dimensions?: number;
   /** When false, a text past the model's token limit is an error instead of being cut. */
   truncate: boolean;
+  /** Unit-length vectors (the default), or false for them as the model made them (the cache decorator applies it). */
+  normalize?: boolean;
   signal?: AbortSignal;
   /** Epoch milliseconds by which the answer is needed. */
   deadline?: number;
@@ -33,6 +41,8 @@ export interface EmbedVector {
   /** Tokens the model read for this text (after any truncation). */
   tokens: number;
   truncated: boolean;
+  /** Served from the cache (set by the cache decorator; absent means made now). */
+  cached?: boolean;
 }
 
 export interface FallbackInfo {
@@ -53,8 +63,11 @@ export interface ModelInfo {
   model: string;
   /** Full output size. */
   dimensions: number;
-  /** Output sizes the model can honour; a non-Matryoshka model supports only its full size. */
-  supportedDimensions: (dims: number) => boolean;
+  /**
+   * The only output sizes the model makes, when it has a list (a non-Matryoshka model: its full
+   * size alone). Absent: any size from 1 to `dimensions` (Vertex's models). See dimensions.ts.
+   */
+  dimensionSizes?: readonly number[];
   /** Tokens per text the model reads before cutting. */
   maxTokens: number;
 }

@@ -1,18 +1,23 @@
 // The embedding pipeline with its cache: hits skip the provider, every key component matters,
 // and a fallback's vectors never reach an answer served by the primary (nor mix with its hits).
+// Composed as the gateway composes it: each provider behind the cache (withCache), the real
+// fallback around the cached primary and the cached bundled model.
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseEmbedRequest } from '../../shared/embedding/request.js';
 import { embedRequest } from '../../shared/embedding/service.js';
 import type { Gateway } from '../../shared/gateway.js';
+import { withCache } from '../../shared/providers/cached.js';
+import { createFallbackProvider } from '../../shared/providers/fallback.js';
 import type { EmbeddingProvider, EmbedInput, EmbedOptions, ModelInfo } from '../../shared/providers/types.js';
+import { classify } from '../../shared/providers/vertex/errors.js';
 import { l2Normalize } from '../../shared/vectors.js';
 import { testGateway } from '../helpers/gateway.js';
 
 /** Stands where Vertex would: a deterministic vector per (text, task), Matryoshka sizes 8 and 16. */
 function fakePrimary() {
   const state = { down: false, calls: 0, texts: [] as string[] };
-  const info: ModelInfo = { provider: 'vertex', model: 'fake-primary@001', dimensions: 16, supportedDimensions: (d) => d === 8 || d === 16, maxTokens: 2048 };
+  const info: ModelInfo = { provider: 'vertex', model: 'fake-primary@001', dimensions: 16, dimensionSizes: [16, 8], maxTokens: 2048 };
   const vectorOf = (input: EmbedInput, options: EmbedOptions) => {
     const digest = createHash('sha256').update(`${options.task}|${input.text}`).digest();
     const full = Float32Array.from({ length: 16 }, (_, i) => digest[i]! / 255 - 0.5);
@@ -24,29 +29,13 @@ function fakePrimary() {
     async embed(inputs, options) {
       state.calls++;
       state.texts.push(...inputs.map((i) => i.text));
-      if (state.down) throw Object.assign(new Error('quota exhausted'), { code: 8 });
+      // What the Vertex provider throws for a 429: classified, so the fallback may answer.
+      if (state.down) throw classify(Object.assign(new Error('quota exhausted'), { code: 8, details: 'quota exhausted' }));
       return { model: info.model, provider: 'vertex', fallback: { used: false }, vectors: inputs.map((input) => ({ values: vectorOf(input, options), tokens: input.text.length, truncated: false })) };
     },
     health: async () => ({}),
   };
   return { provider, state, vectorOf };
-}
-
-/** The composed provider's contract: reports the primary's model in info(), names whoever served in the result. */
-function composed(primary: EmbeddingProvider, fallback: EmbeddingProvider): EmbeddingProvider {
-  return {
-    name: 'vertex',
-    info: () => primary.info(),
-    async embed(inputs, options) {
-      try {
-        return await primary.embed(inputs, options);
-      } catch {
-        const result = await fallback.embed(inputs, options);
-        return { ...result, fallback: { used: true, reason: 'primary_unavailable' } };
-      }
-    },
-    health: async () => ({}),
-  };
 }
 
 let gw: Gateway;
@@ -55,8 +44,9 @@ let primary: ReturnType<typeof fakePrimary>;
 beforeEach(() => {
   const base = testGateway({});
   primary = fakePrimary();
-  const auto = composed(primary.provider, base.local);
-  gw = { ...base, vertex: primary.provider, resolve: (selector) => (selector === 'local' ? base.local : auto) };
+  const cachedLocal = withCache(base.local, base.cache);
+  const auto = createFallbackProvider(withCache(primary.provider, base.cache), cachedLocal);
+  gw = { ...base, vertex: primary.provider, resolve: (selector) => (selector === 'local' ? cachedLocal : auto) };
 });
 
 const embed = (body: Record<string, unknown>) => embedRequest(gw, parseEmbedRequest(body, gw.config));
@@ -114,18 +104,19 @@ describe('fallback vectors and the cache', () => {
     const primaryX = await embed({ inputs: [x] });
     expect(primaryX.model).toBe('fake-primary@001');
 
-    // Primary down: x is a primary hit, y a miss the fallback serves, so the answer is redone
-    // wholly on the fallback model.
+    // Primary down: x is a primary hit, y a miss the primary fails on, so the whole answer is the
+    // fallback model's: one call for both (nothing of the fallback's was cached yet).
     primary.state.down = true;
     const localSpy = vi.spyOn(gw.local, 'embed');
     const during = await embed({ inputs: [x, y] });
     expect(during.model).toMatch(/^bge-small-zh/);
     expect(during.provider).toBe('local');
-    expect(during.fallback).toEqual({ used: true, reason: 'primary_unavailable' });
+    expect(during.fallback).toEqual({ used: true, reason: 'rate_limited: RESOURCE_EXHAUSTED: quota exhausted' });
     expect(during.dimensions).toBe(512);
     expect(during.items.map((i) => i.values.length)).toEqual([512, 512]);
     expect(during.items.map((i) => i.cached)).toEqual([false, false]);
-    expect(localSpy.mock.calls.map(([inputs]) => inputs.map((i) => i.text))).toEqual([[y], [x]]);
+    expect(primary.state.texts.slice(-1)).toEqual([y]);
+    expect(localSpy.mock.calls.map(([inputs]) => inputs.map((i) => i.text))).toEqual([[x, y]]);
     const direct = await gw.local.embed([{ text: x }, { text: y }], { task: 'RETRIEVAL_DOCUMENT', truncate: true });
     expect(values(during)).toEqual(direct.vectors.map((v) => Array.from(v.values)));
 

@@ -1,6 +1,6 @@
 // The bundled model as a provider: tokenizes, cuts at the model's limit (or refuses to),
 // adds the query instruction for retrieval queries, and hands token ids to the batcher.
-import { GatewayError } from '../../errors.js';
+import { InputRefusedError } from '../errors.js';
 import type { ModelFolder } from '../../model/folder.js';
 import { loadTokenizer, type ModelTokenizer } from '../../model/tokenizer.js';
 import { l2Normalize } from '../../vectors.js';
@@ -26,11 +26,9 @@ export interface LocalProviderOptions {
 }
 
 /** A text the model cannot take whole when the caller asked not to truncate. */
-export class TextTooLongError extends GatewayError {
-  constructor(readonly index: number, tokens: number, limit: number) {
-    super('invalid_request', `The text has ${tokens} tokens; the model reads at most ${limit}. Send truncate: true or long_text: "chunk"`, {
-      field: `inputs[${index}]`,
-    });
+export class TextTooLongError extends InputRefusedError {
+  constructor(index: number, tokens: number, limit: number) {
+    super(index, `The text has ${tokens} tokens; the model reads at most ${limit}. Send truncate: true or long_text: "chunk"`);
   }
 }
 
@@ -77,7 +75,7 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
     provider: 'local',
     model: folder.model,
     dimensions: folder.dimensions,
-    supportedDimensions: (dims) => supportedDimensions(folder).includes(dims),
+    dimensionSizes: supportedDimensions(folder),
     maxTokens: folder.maxTokens,
   };
 
@@ -97,12 +95,6 @@ export function createLocalProvider(options: LocalProviderOptions): EmbeddingPro
       await Promise.all([getRuntime(), loadTokenizer(folder.dir)]);
     },
     async embed(inputs: EmbedInput[], opts: EmbedOptions): Promise<ProviderResult> {
-      if (opts.dimensions !== undefined && !info.supportedDimensions(opts.dimensions)) {
-        const sizes = supportedDimensions(folder);
-        throw new GatewayError('invalid_request',
-          `${folder.id} is not Matryoshka-trained and cannot shorten its vectors; supported dimensions: ${sizes.join(', ')}`,
-          { field: 'dimensions', detail: { supported_dimensions: sizes } });
-      }
       const [rt, tokenizer] = await untilAborted(Promise.all([getRuntime(), loadTokenizer(folder.dir)]), opts.signal);
       // Room in the queue first (waiting in line for it when full): a request refused for load
       // costs no tokenizing.

@@ -1,7 +1,7 @@
 // Turns whatever the client library threw into one classified error. The class decides three
 // things at once: whether to retry, whether the breaker counts it, and whether a fallback may
 // answer instead (never on a 4xx: the caller's request was wrong, another model will not fix it).
-import { GatewayError, type ErrorType } from '../../errors.js';
+import { GatewayError, type ErrorType, type FallbackCause } from '../../errors.js';
 
 export type VertexFailure =
   | 'rate_limited' // 429 / RESOURCE_EXHAUSTED
@@ -41,8 +41,8 @@ export class VertexError extends GatewayError {
     return this.failure === 'rate_limited' || this.failure === 'unavailable' || this.failure === 'deadline';
   }
 
-  get fallbackAllowed(): boolean {
-    return this.transient || this.failure === 'breaker_open';
+  override get fallbackCause(): FallbackCause | undefined {
+    return this.transient || this.failure === 'breaker_open' ? { failure: this.failure, reason: this.reason } : undefined;
   }
 }
 

@@ -3,7 +3,6 @@
 // Vertex says is too big, and returns vectors in input order with Vertex's token counts. Models
 // of the gemini-embedding-2 family take `embedContent` (one text per call) instead of `:predict`,
 // through the same concurrency, retry and breaker.
-import { GatewayError } from '../../errors.js';
 import { log } from '../../log.js';
 import { EVENT, FIELD } from '../../observability/log-fields.js';
 import type { EmbeddingProvider, EmbedInput, EmbedOptions, EmbedVector, ModelInfo, ProviderResult } from '../types.js';
@@ -45,7 +44,6 @@ export function createVertexProvider(options: VertexProviderOptions): VertexProv
     provider: 'vertex',
     model,
     dimensions: full,
-    supportedDimensions: (dims) => Number.isInteger(dims) && dims >= 1 && dims <= full,
     maxTokens: limits.maxTokensPerText,
   };
 
@@ -105,9 +103,6 @@ export function createVertexProvider(options: VertexProviderOptions): VertexProv
     info: () => info,
     stats: () => ({ ...stats }),
     async embed(inputs: EmbedInput[], opts: EmbedOptions): Promise<ProviderResult> {
-      if (opts.dimensions !== undefined && !info.supportedDimensions(opts.dimensions)) {
-        throw new GatewayError('invalid_request', `dimensions must be between 1 and ${full} for ${model}`, { field: 'dimensions' });
-      }
       const deadline = opts.deadline ?? Date.now() + options.timeoutMs * (options.retries + 1);
       const parameters = { autoTruncate: opts.truncate, ...(opts.dimensions !== undefined ? { outputDimensionality: opts.dimensions } : {}) };
       const instances = inputs.map(({ text, title }) => ({

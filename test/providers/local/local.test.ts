@@ -84,8 +84,7 @@ describe('local provider on the bundled bge-small-zh-v1.5', () => {
     expect(ids).not.toContain(100); // [UNK]
   });
 
-  it('rejects a reduced size, naming the one it supports', async () => {
-    await expect(local.embed([{ text: 'x' }], { ...opts, dimensions: 256 }))
-      .rejects.toMatchObject({ field: 'dimensions', detail: { supported_dimensions: [512] } });
+  it('says it makes its full size only (not Matryoshka-trained)', () => {
+    expect(local.info()).toMatchObject({ dimensions: 512, dimensionSizes: [512] });
   });
 });

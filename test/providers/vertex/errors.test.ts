@@ -21,9 +21,9 @@ describe('classify', () => {
     ['404 model', httpError(404, 'NOT_FOUND', 'Publisher Model not found'), 'invalid', 400, false, false],
     ['403', httpError(403, 'PERMISSION_DENIED', 'no'), 'refused', 502, false, false],
     ['connection refused', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'unavailable', 503, true, true],
-  ] as const)('%s', (_name, error, failure, status, retryable, fallbackAllowed) => {
+  ] as const)('%s', (_name, error, failure, status, retryable, mayFallBack) => {
     const classified = classify(error);
-    expect(classified).toMatchObject({ failure, status, retryable, fallbackAllowed });
+    expect(classified).toMatchObject({ failure, status, retryable, mayFallBack });
   });
 
   it('keeps Vertex\'s words, one status name in front', () => {
