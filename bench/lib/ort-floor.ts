@@ -12,10 +12,11 @@ export interface RawModel {
   run(sequences: number[][]): Promise<Float32Array[]>;
 }
 
-export async function loadRawModel(file = modelFile, hidden = 512): Promise<RawModel> {
+export async function loadRawModel(file = modelFile, hidden = 512, options: { intraOpNumThreads?: number } = {}): Promise<RawModel> {
   // Session options as transformers.js passes them on CPU (only the provider), so the floor and
-  // the gateway differ in what sits around session.run, not in how onnxruntime runs the graph.
-  const session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'] });
+  // the gateway differ in what sits around session.run, not in how onnxruntime runs the graph;
+  // intraOpNumThreads: 1 runs it as one inference worker does.
+  const session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'], ...options });
   return {
     async run(sequences) {
       const { ids, mask, typeIds, dims, width } = padSequences(sequences);
