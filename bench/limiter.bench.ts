@@ -60,40 +60,30 @@ const env = {
   API_KEYS: `limited:${hash(keys.limited)},open:${hash(keys.open)}`,
   CALLER_LIMITS: JSON.stringify({ limited: buckets }),
 };
-const server = await startTestServer(env);
 const body = JSON.stringify({ inputs: ['我喜欢看电影'], encoding: 'base64' });
-const call = (key: string, limited: boolean) => async () => {
-  const t = performance.now();
-  const res = await fetch(`${server.url}/embed`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body });
-  await res.arrayBuffer();
-  if (res.status !== 200 || (res.headers.get('x-ratelimit-limit-requests') !== null) !== limited) throw new Error(`/embed answered ${res.status}`);
-  return performance.now() - t;
-};
-const limitedCall = call(keys.limited, true);
-const openCall = call(keys.open, false);
-for (let i = 0; i < 100; i++) {
-  await limitedCall();
-  await openCall();
+/** A limited and an unlimited caller of one server, warmed up, then interleaved round by round. */
+async function limitedVsOpen(url: string): Promise<{ limited: number[]; open: number[] }> {
+  const call = (key: string, limited: boolean) => async () => {
+    const t = performance.now();
+    const res = await fetch(`${url}/embed`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body });
+    await res.arrayBuffer();
+    if (res.status !== 200 || (res.headers.get('x-ratelimit-limit-requests') !== null) !== limited) throw new Error(`/embed answered ${res.status}`);
+    return performance.now() - t;
+  };
+  const limitedCall = call(keys.limited, true);
+  const openCall = call(keys.open, false);
+  for (let i = 0; i < 100; i++) {
+    await limitedCall();
+    await openCall();
+  }
+  return interleave(Math.round(ROUNDS / 2), { limited: limitedCall, open: openCall });
 }
-const http = await interleave(Math.round(ROUNDS / 2), { limited: limitedCall, open: openCall });
+const server = await startTestServer(env);
+const http = await limitedVsOpen(server.url);
 await server.close();
-
 // The "listening" line the launcher waits for is an info line; both callers' request lines are alike.
 const apart = await spawnDevServer('node --import tsx', { ...env, LOG_LEVEL: 'info' });
-const callApart = (key: string, limited: boolean) => async () => {
-  const t = performance.now();
-  const res = await fetch(`${apart.url}/embed`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body });
-  await res.arrayBuffer();
-  if (res.status !== 200 || (res.headers.get('x-ratelimit-limit-requests') !== null) !== limited) throw new Error(`/embed answered ${res.status}`);
-  return performance.now() - t;
-};
-const limitedApart = callApart(keys.limited, true);
-const openApart = callApart(keys.open, false);
-for (let i = 0; i < 100; i++) {
-  await limitedApart();
-  await openApart();
-}
-const httpApart = await interleave(Math.round(ROUNDS / 2), { limited: limitedApart, open: openApart });
+const httpApart = await limitedVsOpen(apart.url);
 await apart.stop();
 await limiter.close();
 redis.kill('SIGKILL');
