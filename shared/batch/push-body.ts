@@ -3,11 +3,15 @@
 // like a Pub/Sub push (the envelope `{message, subscription}`, or the CloudEvent Eventarc
 // delivers, binary or structured). Anything else is answered here with 4xx in the one error
 // shape and never reaches the framework's conversion (which would fail on it with a 500, and
-// whose error message could carry the body into the logs).
+// whose error message could carry the body into the logs). Each delivery gets the request line
+// every HTTP route writes (its job's work is on the shard line).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { GatewayError } from '../errors.js';
-import { log } from '../log.js';
 import { CallerGone, contentType, readJsonObject } from '../http/body.js';
+import { meterResponse } from '../http/response-meter.js';
+import { CALLER_GONE_STATUS, writeRequestLine } from '../observability/request-log.js';
+import { traceFromHeaders } from '../observability/trace.js';
 
 const NOT_ENVELOPE = 'The body is not a Pub/Sub push envelope: expected a JSON object {"message": {"data", "messageId", ...}, "subscription"}';
 
@@ -25,9 +29,30 @@ function messageOf(req: IncomingMessage, body: Record<string, unknown>): unknown
   return body.message;
 }
 
-export function pushBodyReader(route: string, limit: number) {
+export function pushBodyReader(route: string, limit: number, traceProject: string | null = null) {
   return (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: (err?: unknown) => void): void => {
-    const started = Date.now();
+    const startedAt = performance.now();
+    const meter = meterResponse(res, () => {});
+    let failure: GatewayError | undefined;
+    // One line when the delivery is answered (204 acked, 4xx refused, 5xx for a redelivery) or
+    // Pub/Sub hangs up first (499).
+    res.once('close', () => {
+      const gone = !res.writableFinished;
+      writeRequestLine({
+        route,
+        method: req.method ?? 'POST',
+        path: (req.url ?? '/').split('?')[0]!,
+        status: gone ? CALLER_GONE_STATUS : res.statusCode,
+        latencyMs: performance.now() - startedAt,
+        requestSize: req.headers['content-length'] ? Number(req.headers['content-length']) : undefined,
+        responseSize: meter.bytes(),
+        userAgent: req.headers['user-agent'],
+        errorType: gone ? undefined : failure?.type,
+        trace: traceFromHeaders(req.headers),
+        project: traceProject,
+        facts: {},
+      });
+    });
     const read = async () => {
       if (req.method !== 'POST') {
         res.setHeader('allow', 'POST');
@@ -50,12 +75,10 @@ export function pushBodyReader(route: string, limit: number) {
         next();
       },
       (error: unknown) => {
-        if (error instanceof CallerGone) {
-          log.info('caller went away', { route, status: 499, ms: Date.now() - started });
-          return;
-        }
+        // The request line says it (499 when the caller went away).
+        if (error instanceof CallerGone) return;
         if (!(error instanceof GatewayError)) return next(error);
-        log.info('request failed', { route, status: error.status, type: error.type, field: error.field, ms: Date.now() - started });
+        failure = error;
         res.statusCode = error.status;
         res.setHeader('content-type', 'application/json; charset=utf-8');
         res.end(JSON.stringify(error.toJSON()));

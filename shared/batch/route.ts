@@ -11,7 +11,7 @@ export function batchRoute(name: string): EventRoute {
     name,
     build: (gateway) => ({
       handle: batchEventHandler(gateway),
-      readBody: pushBodyReader(name, bodyLimit(gateway.config, name)),
+      readBody: pushBodyReader(name, bodyLimit(gateway.config, name), gateway.config.traceProject),
     }),
   };
 }

@@ -10,7 +10,7 @@ import type { GatewayCore } from '../gateway-core.js';
 import { log } from '../log.js';
 import { WWW_AUTHENTICATE, type Principal } from '../auth/index.js';
 import { admitCaller, checkModel, rateLimitHeaders, RateLimitedError, type CallerGrant, type ModelChoice } from '../limits/index.js';
-import { writeRequestLine, type RequestFacts } from '../observability/request-log.js';
+import { CALLER_GONE_STATUS, writeRequestLine, type RequestFacts } from '../observability/request-log.js';
 import { traceFields, traceFromHeaders } from '../observability/trace.js';
 import { VertexError } from '../providers/vertex/errors.js';
 import { CallerGone, parseJsonObject, readJsonBytes, readJsonObject } from './body.js';
@@ -63,8 +63,7 @@ export interface HttpRoute<G extends GatewayCore = Gateway> {
 installFrameworkErrorShape();
 takeOverBodyParsing();
 
-/** Status logged for a request whose caller left before the answer (nginx's convention). */
-export const CALLER_GONE_STATUS = 499;
+export { CALLER_GONE_STATUS };
 
 export function httpRoute<G extends GatewayCore = Gateway>(options: RouteOptions, handler: RouteHandler<G>): HttpRoute<G> {
   return { kind: 'http', name: options.name, build: (gateway) => routeFunction(gateway, options, handler) };

@@ -64,6 +64,9 @@ export interface RequestLine {
   facts: RequestFacts;
 }
 
+/** Status logged for a request whose caller left before the answer (nginx's convention). */
+export const CALLER_GONE_STATUS = 499;
+
 export const statusClass = (status: number) => `${Math.floor(status / 100)}xx`;
 
 const defined = (entries: [string, unknown][]) => Object.fromEntries(entries.filter(([, v]) => v !== undefined && v !== ''));
@@ -105,13 +108,13 @@ export function requestLineFields(line: RequestLine): Record<string, unknown> {
 
 /** The human-readable summary; queries and metrics select lines by `event`, not by this. */
 export function requestMessage(line: Pick<RequestLine, 'status' | 'errorType'>): string {
-  if (line.status === 499) return 'caller went away';
+  if (line.status === CALLER_GONE_STATUS) return 'caller went away';
   return line.errorType ? 'request failed' : 'request';
 }
 
 export function writeRequestLine(line: RequestLine): void {
   // ERROR is for our own faults; an upstream or capacity 5xx is a warning per request (its cause
   // is logged, throttled, where it is detected); a caller that left is not a failure at all.
-  const level = line.internal ? 'error' : line.status >= 500 && line.status !== 499 ? 'warn' : 'info';
+  const level = line.internal ? 'error' : line.status >= 500 && line.status !== CALLER_GONE_STATUS ? 'warn' : 'info';
   log[level](requestMessage(line), requestLineFields(line));
 }

@@ -2,6 +2,7 @@
 // messageId, data that cannot be decoded). The first is a 400 saying so; the others are acked
 // with a job_error result, like every permanent failure. Real dev server, real Pub/Sub emulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs } from '../helpers/logs.js';
 import { PubSubFixture, uniquePrefix, type Collector } from '../helpers/pubsub.js';
 import { postJson, startTestServer } from '../helpers/server.js';
 
@@ -94,5 +95,27 @@ describe('the Pub/Sub push route', () => {
     await results.untilItems('push-no-id', 1);
     expect(results.items('push-ok')[0].vectors).toBeDefined();
     expect(results.items('push-no-id')[0].vectors).toBeDefined();
+  });
+
+  it('writes one request line per delivery, acked or refused, with no data in it', async () => {
+    const logs = captureLogs();
+    const requestLines = () => logs.lines().filter((l) => l.event === 'request' && l.route === 'embedBatch');
+    try {
+      const secret = '推送的机密数据';
+      expect((await postJson(pushUrl, envelope({ messageId: 'm-line', data: b64(secret) }))).status).toBe(204);
+      expect((await postJson(pushUrl, { message: 'hello' })).status).toBe(400);
+      // The line is written when the server's side of the answer closes: wait for it, not a time.
+      while (requestLines().length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(logs.raw()).not.toContain(secret);
+      expect(logs.raw()).not.toContain(b64(secret));
+    } finally {
+      logs.restore();
+    }
+    const [acked, refused] = requestLines();
+    expect(acked).toMatchObject({ severity: 'INFO', message: 'request', status_class: '2xx', httpRequest: { requestMethod: 'POST', status: 204 } });
+    expect(acked.httpRequest.requestUrl).toBe(new URL(pushUrl).pathname);
+    expect(acked.error_type).toBeUndefined();
+    expect(refused).toMatchObject({ severity: 'INFO', message: 'request failed', status_class: '4xx', error_type: 'invalid_request', httpRequest: { status: 400 } });
+    expect(Number(refused.httpRequest.responseSize)).toBeGreaterThan(0);
   });
 });
