@@ -1,4 +1,6 @@
-// One error type for the whole gateway; one table maps its `type` to an HTTP status.
+// One error class for the whole gateway, and one table: an error's kind decides both its HTTP
+// status and the `type` callers read in the one error shape.
+/** The `type` of the one error shape `{"error": {"type", "message", "field"}}`. */
 export type ErrorType =
   | 'invalid_request'
   | 'unauthenticated'
@@ -13,24 +15,35 @@ export type ErrorType =
   | 'upstream_timeout'
   | 'internal';
 
-export const statusOf: Record<ErrorType, number> = {
-  invalid_request: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  too_large: 413,
-  unsupported_media_type: 415,
-  overloaded: 429,
-  rate_limited: 429,
-  upstream: 503,
-  upstream_timeout: 504,
-  internal: 500,
+/**
+ * Kinds of failure: every type, plus `upstream_failed`, an upstream that answered wrongly or
+ * refused us for good (502), where `upstream` is one unavailable for now (503). Callers read
+ * `upstream` for both; the status tells them whether a retry can help.
+ */
+export type ErrorKind = ErrorType | 'upstream_failed';
+
+/** The one status table. */
+export const errorKinds: Record<ErrorKind, { status: number; type: ErrorType }> = {
+  invalid_request: { status: 400, type: 'invalid_request' },
+  unauthenticated: { status: 401, type: 'unauthenticated' },
+  forbidden: { status: 403, type: 'forbidden' },
+  not_found: { status: 404, type: 'not_found' },
+  method_not_allowed: { status: 405, type: 'method_not_allowed' },
+  too_large: { status: 413, type: 'too_large' },
+  unsupported_media_type: { status: 415, type: 'unsupported_media_type' },
+  overloaded: { status: 429, type: 'overloaded' },
+  rate_limited: { status: 429, type: 'rate_limited' },
+  upstream: { status: 503, type: 'upstream' },
+  upstream_failed: { status: 502, type: 'upstream' },
+  upstream_timeout: { status: 504, type: 'upstream_timeout' },
+  internal: { status: 500, type: 'internal' },
 };
+
+/** Every `type` callers can see. */
+export const errorTypes: ErrorType[] = [...new Set(Object.values(errorKinds).map((k) => k.type))];
 
 export interface GatewayErrorOptions {
   field?: string;
-  status?: number;
   retryAfterSeconds?: number;
   /** Extra machine-readable detail, e.g. the supported dimensions. */
   detail?: Record<string, unknown>;
@@ -45,16 +58,18 @@ export interface FallbackCause {
 }
 
 export class GatewayError extends Error {
+  readonly type: ErrorType;
   readonly field?: string;
   readonly status: number;
   readonly retryAfterSeconds?: number;
   readonly detail?: Record<string, unknown>;
 
-  constructor(readonly type: ErrorType, message: string, options: GatewayErrorOptions = {}) {
+  constructor(readonly kind: ErrorKind, message: string, options: GatewayErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = 'GatewayError';
+    this.type = errorKinds[kind].type;
     this.field = options.field;
-    this.status = options.status ?? statusOf[type];
+    this.status = errorKinds[kind].status;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.detail = options.detail;
   }

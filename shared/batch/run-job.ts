@@ -43,7 +43,7 @@ function modelDimensions(gw: Gateway, job: BatchJob): number[] {
       const info = gw.resolve(selector, job.fallback).info();
       return job.dimensions ?? info.dimensions;
     } catch (error) {
-      if (error instanceof GatewayError) throw new JobRejected(job.jobId, new GatewayError(error.type, error.message, { field: `models[${i}]` }));
+      if (error instanceof GatewayError) throw new JobRejected(job.jobId, new GatewayError(error.kind, error.message, { field: `models[${i}]` }));
       throw error;
     }
   });

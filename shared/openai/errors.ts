@@ -41,7 +41,7 @@ export function formatOpenAIError(error: GatewayError): OpenAIError {
 export function withOpenAIParam(err: unknown, single: boolean): unknown {
   if (!(err instanceof GatewayError) || !err.field?.startsWith('inputs')) return err;
   const field = err.field.replace(/^inputs(\[\d+\])?/, (_m, index: string | undefined) => (single || !index ? 'input' : `input${index}`));
-  return new GatewayError(err.type, err.message.replaceAll(err.field, field), {
-    field, status: err.status, retryAfterSeconds: err.retryAfterSeconds, detail: err.detail, cause: err,
+  return new GatewayError(err.kind, err.message.replaceAll(err.field, field), {
+    field, retryAfterSeconds: err.retryAfterSeconds, detail: err.detail, cause: err,
   });
 }

@@ -1,7 +1,7 @@
 // JSON Schemas (2020-12, as OpenAPI 3.1 uses them) of every body the gateway reads or writes.
 // test/openapi checks the real server's answers against these, so they cannot drift silently.
 import { taskTypes } from '../providers/types.js';
-import { statusOf } from '../errors.js';
+import { errorTypes } from '../errors.js';
 
 type Schema = Record<string, unknown>;
 
@@ -17,7 +17,7 @@ export const schemas: Record<string, Schema> = {
   // ---- errors: one shape natively, and the shape of each API the gateway imitates
   Error: obj({
     error: obj({
-      type: { type: 'string', enum: Object.keys(statusOf), description: 'Machine-readable kind; the HTTP status follows from it (README, Errors).' },
+      type: { type: 'string', enum: errorTypes, description: 'Machine-readable kind; the HTTP status follows from it (README, Errors).' },
       message: str('What went wrong, in words meant for a person.'),
       field: str('The request field at fault, e.g. `inputs[1]` or `body`.'),
     }, ['type', 'message'], { additionalProperties: true, description: 'Some errors add detail, e.g. `supported_dimensions`.' }),

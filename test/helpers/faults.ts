@@ -6,7 +6,7 @@ import type { EmbedInput, EmbeddingProvider } from '../../shared/providers/types
 
 export type FaultRule = (inputs: EmbedInput[]) => boolean;
 
-export const upstream503 = () => new GatewayError('upstream', 'Vertex AI answered 503 (injected)', { status: 503 });
+export const upstream503 = () => new GatewayError('upstream', 'Vertex AI answered 503 (injected)');
 
 export function withFaults(gw: Gateway, shouldFail: FaultRule): Gateway {
   const wrap = (provider: EmbeddingProvider): EmbeddingProvider => ({

@@ -1,7 +1,7 @@
 // Turns whatever the client library threw into one classified error. The class decides three
 // things at once: whether to retry, whether the breaker counts it, and whether a fallback may
 // answer instead (never on a 4xx: the caller's request was wrong, another model will not fix it).
-import { GatewayError, type ErrorType, type FallbackCause } from '../../errors.js';
+import { GatewayError, type ErrorKind, type FallbackCause } from '../../errors.js';
 
 export type VertexFailure =
   | 'rate_limited' // 429 / RESOURCE_EXHAUSTED
@@ -26,10 +26,10 @@ export class VertexError extends GatewayError {
     readonly failure: VertexFailure,
     /** Vertex's own words (status name and message), safe to show: it never echoes input text. */
     readonly reason: string,
-    type: ErrorType,
-    options: { status?: number; field?: string; retryAfterSeconds?: number; cause?: unknown } = {},
+    kind: ErrorKind,
+    options: { field?: string; retryAfterSeconds?: number; cause?: unknown } = {},
   ) {
-    super(type, `Vertex AI: ${reason}`, options);
+    super(kind, `Vertex AI: ${reason}`, options);
   }
 
   /** Transient: worth another attempt, counted by the breaker, and a fallback may answer. */
@@ -49,7 +49,7 @@ export class VertexError extends GatewayError {
 export function breakerOpen(retryAfterMs: number): VertexError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return new VertexError('breaker_open', `circuit breaker open after repeated failures; next probe in ${seconds} s`, 'upstream',
-    { status: 503, retryAfterSeconds: seconds });
+    { retryAfterSeconds: seconds });
 }
 
 const codeByName: Record<string, number> = Object.fromEntries(Object.entries(grpcNames).map(([code, name]) => [name, Number(code)]));
@@ -81,8 +81,8 @@ export function classify(err: unknown): VertexError {
   const reason = (name: string) => `${name}: ${message}`;
   const options = { cause: err };
   switch (code) {
-    case 8: return new VertexError('rate_limited', reason('RESOURCE_EXHAUSTED'), 'upstream', { ...options, status: 503 });
-    case 14: return new VertexError('unavailable', reason('UNAVAILABLE'), 'upstream', { ...options, status: 503 });
+    case 8: return new VertexError('rate_limited', reason('RESOURCE_EXHAUSTED'), 'upstream', options);
+    case 14: return new VertexError('unavailable', reason('UNAVAILABLE'), 'upstream', options);
     case 4: return new VertexError('deadline', reason('DEADLINE_EXCEEDED'), 'upstream_timeout', options);
     case 3:
       if (LIMIT_MESSAGES.some((re) => re.test(message))) return new VertexError('limit_exceeded', reason('INVALID_ARGUMENT'), 'invalid_request', options);
@@ -90,11 +90,11 @@ export function classify(err: unknown): VertexError {
         { ...options, ...(/dimension/i.test(message) ? { field: 'dimensions' } : {}) });
     case 5: return new VertexError('invalid', reason('NOT_FOUND'), 'invalid_request', { ...options, field: 'model' });
     case 2: case 10: case 13: case 15:
-      return new VertexError('server_error', reason(grpcNames[code]!), 'upstream', { ...options, status: 502 });
+      return new VertexError('server_error', reason(grpcNames[code]!), 'upstream_failed', options);
     case 7: case 9: case 12: case 16:
-      return new VertexError('refused', reason(grpcNames[code]!), 'upstream', { ...options, status: 502 });
+      return new VertexError('refused', reason(grpcNames[code]!), 'upstream_failed', options);
     default:
       // No gRPC code: a network failure under the REST transport (refused, reset).
-      return new VertexError('unavailable', reason('UNAVAILABLE'), 'upstream', { ...options, status: 503 });
+      return new VertexError('unavailable', reason('UNAVAILABLE'), 'upstream', options);
   }
 }

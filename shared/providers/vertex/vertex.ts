@@ -87,7 +87,7 @@ export function createVertexProvider(options: VertexProviderOptions): VertexProv
   function toVector(prediction: Record<string, any> | undefined, expected: number | undefined): EmbedVector {
     const values = prediction?.embeddings?.values;
     if (!Array.isArray(values) || values.length === 0 || (expected !== undefined && values.length !== expected)) {
-      throw new VertexError('server_error', `INTERNAL: a prediction came back without ${expected ?? 'the'} embedding values`, 'upstream', { status: 502 });
+      throw new VertexError('server_error', `INTERNAL: a prediction came back without ${expected ?? 'the'} embedding values`, 'upstream_failed');
     }
     const statistics = prediction!.embeddings.statistics ?? {};
     return {
@@ -139,7 +139,7 @@ export function createVertexProvider(options: VertexProviderOptions): VertexProv
         try {
           const answer = await callWithRetry((timeoutMs) => client.predict({ endpoint, instances: instances.slice(start, end), parameters }, { timeoutMs, signal: controller.signal }), deadline, controller.signal);
           if (answer.predictions.length !== end - start) {
-            throw new VertexError('server_error', `INTERNAL: ${answer.predictions.length} predictions for ${end - start} instances`, 'upstream', { status: 502 });
+            throw new VertexError('server_error', `INTERNAL: ${answer.predictions.length} predictions for ${end - start} instances`, 'upstream_failed');
           }
           answer.predictions.forEach((p, i) => (vectors[start + i] = toVector(p, opts.dimensions)));
         } catch (error) {
