@@ -1,6 +1,6 @@
 // POST /chunk: token-bounded chunks of a text, with offsets, in the bundled model's tokens.
 import { TooManyChunksError } from '../../shared/chunking/index.js';
-import { parseChunkRequest } from '../../shared/chunking/request.js';
+import { chunkResponse, parseChunkRequest } from '../../shared/wire/chunk.js';
 import { tooLarge } from '../../shared/errors.js';
 import { processGateway } from '../../shared/gateway.js';
 import { serveFunction } from '../../shared/http/functions.js';
@@ -18,7 +18,7 @@ export const route = httpRoute({ name: 'chunk', methods: ['POST'], jsonBody: tru
     if (!(error instanceof TooManyChunksError)) throw error;
     throw tooLarge('max_tokens', `The text makes more than ${maxChunks} chunks of max_tokens ${request.maxTokens} (CHUNK_MAX_CHUNKS); raise max_tokens or send a shorter text`);
   }
-  res.json({ model: chunker.model, max_tokens: request.maxTokens, overlap_tokens: request.overlapTokens, chunks });
+  res.json(chunkResponse(chunker.model, request, chunks));
 });
 
 serveFunction(route, processGateway);

@@ -1,7 +1,6 @@
 // POST /embed: the native embedding API.
-import { parseEmbedRequest } from '../../shared/embedding/request.js';
 import { embedRequest } from '../../shared/embedding/service.js';
-import { sendNativeResponse, setModelHeaders } from '../../shared/embedding/native-response.js';
+import { parseEmbedRequest, sendNativeResponse, setModelHeaders } from '../../shared/wire/native.js';
 import { processGateway } from '../../shared/gateway.js';
 import { serveFunction } from '../../shared/http/functions.js';
 import { httpRoute } from '../../shared/http/route.js';

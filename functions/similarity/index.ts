@@ -1,7 +1,7 @@
 // POST /similarity: cosine scores of texts against a query, ranked, on one model.
-import { setModelHeaders } from '../../shared/embedding/native-response.js';
+import { setModelHeaders } from '../../shared/wire/native.js';
 import { embedRequest } from '../../shared/embedding/service.js';
-import { parseSimilarityRequest, similarityResponse } from '../../shared/embedding/similarity.js';
+import { parseSimilarityRequest, similarityResponse } from '../../shared/wire/similarity.js';
 import { processGateway } from '../../shared/gateway.js';
 import { serveFunction } from '../../shared/http/functions.js';
 import { httpRoute } from '../../shared/http/route.js';

@@ -7,8 +7,8 @@ import type { EmbedRequest, RequestItem } from '../embedding/request.js';
 import { embedRequest, type EmbedOutcome } from '../embedding/service.js';
 import { toBase64 } from '../vectors.js';
 import { failedItemIndex, isUnattributed } from './failures.js';
-import type { BatchItem, BatchJob } from './job.js';
-import type { ItemError, ItemResult, ModelUsed } from './results.js';
+import type { BatchItem, BatchJob } from '../wire/batch-job.js';
+import type { ItemError, ItemResult, ModelUsed } from '../wire/batch-results.js';
 
 /** One item's vector from one model, with what the row format reports beside it. */
 export interface ItemVector {

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { GatewayError, tooLarge } from '../errors.js';
 import { storageClient } from './gcs.js';
-import type { BatchItem, BatchJob, GcsObject } from './job.js';
-import type { ItemError } from './results.js';
+import type { BatchItem, BatchJob, GcsObject } from '../wire/batch-job.js';
+import type { ItemError } from '../wire/batch-results.js';
 
 export interface InputObject {
   size: number;

@@ -5,7 +5,7 @@ import type { CloudEvent } from '@google-cloud/functions-framework';
 import { GatewayError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 import { deliveryFromEvent, type MessagePublishedData } from './event.js';
-import { salvageJobId } from './job.js';
+import { salvageJobId } from '../wire/batch-job.js';
 import { processDelivery, type BatchDeps, type DeliveryOutcome } from './run-job.js';
 
 export function batchDeps(gw: Gateway): BatchDeps {

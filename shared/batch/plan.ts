@@ -2,7 +2,7 @@
 // on timing or on what failed, so a redelivery rebuilds the very same shards and shard k of a
 // job always carries the same items under the same result id.
 import { createHash } from 'node:crypto';
-import type { BatchItem, BatchJob } from './job.js';
+import type { BatchItem, BatchJob } from '../wire/batch-job.js';
 
 export interface Shard {
   index: number;

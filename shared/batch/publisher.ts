@@ -1,7 +1,7 @@
 // Publishes result messages to the results topic. @google-cloud/pubsub loads on first publish,
 // so HTTP-only instances never pay for it.
 import { GatewayError } from '../errors.js';
-import type { ResultMessage } from './results.js';
+import type { ResultMessage } from '../wire/batch-results.js';
 import { projectOfTopic } from './topic-name.js';
 import { lazy } from '../lazy.js';
 

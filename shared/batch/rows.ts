@@ -4,8 +4,8 @@
 // every row this file makes against that schema.
 import type { GatewayError } from '../errors.js';
 import type { ShardOutcome } from './embed-shard.js';
-import type { BatchJob } from './job.js';
-import type { ItemError, ResultMessage } from './results.js';
+import type { BatchJob } from '../wire/batch-job.js';
+import type { ItemError, ResultMessage } from '../wire/batch-results.js';
 
 export interface Row {
   job_id: string;

@@ -3,11 +3,11 @@
 // prediction's JSONL files under `output_uri_prefix`. Every form is cut from the shard alone,
 // so a republished shard repeats its result ids (or rewrites its files) exactly.
 import { shardItems, type ShardOutcome } from './embed-shard.js';
-import type { BatchJob } from './job.js';
+import type { BatchJob } from '../wire/batch-job.js';
 import { planShards } from './plan.js';
 import type { ResultPublisher } from './publisher.js';
 import { rowMessages, shardErrorRow, shardRows } from './rows.js';
-import { shardErrorMessage, shardMessage, type InputRange, type ItemError } from './results.js';
+import { shardErrorMessage, shardMessage, type InputRange, type ItemError } from '../wire/batch-results.js';
 import { unreadLine, writeVertexShard, writeVertexUnread } from './vertex-output.js';
 
 export interface SinkContext {

@@ -2,9 +2,9 @@
 // Either way the plan (shard boundaries, content and plan hashes) follows from the job alone.
 import type { Config } from '../config.js';
 import { gsUri, inputObject, parseLine, planRanges, readRange, uriContentHash } from './gcs-input.js';
-import type { BatchItem, BatchJob } from './job.js';
+import type { BatchItem, BatchJob } from '../wire/batch-job.js';
 import { planShards } from './plan.js';
-import type { ItemError } from './results.js';
+import type { ItemError } from '../wire/batch-results.js';
 
 export interface ShardInput {
   input: BatchItem[];

@@ -1,6 +1,6 @@
 // The job status route's logic: which job the path names, and its status or a 404.
 import { GatewayError, invalid } from '../errors.js';
-import { JOB_ID } from './job.js';
+import { JOB_ID } from '../wire/batch-job.js';
 import { jobStatus, type JobStatus } from './status.js';
 import type { CompletionStore } from './store.js';
 

@@ -4,7 +4,7 @@
 // rewrites the same object with the same lines: exactly once, by construction.
 import { storageClient } from './gcs.js';
 import type { ShardOutcome } from './embed-shard.js';
-import type { BatchJob, GcsObject } from './job.js';
+import type { BatchJob, GcsObject } from '../wire/batch-job.js';
 
 export interface VertexOutputLine {
   instance: unknown;

@@ -42,3 +42,8 @@ export async function loadChunker(modelDir: string, memoBytes = 16 * 1024 * 1024
     chunkAsync: (text: string, options: ChunkOptions, yielding?: Yielding) => chunkTextAsync(text, options, counter, yielding),
   };
 }
+
+/** The largest overlap allowed for a chunk size: a share of it, and always below it. */
+export function maxOverlapFor(maxTokens: number, percent: number): number {
+  return Math.min(maxTokens - 1, Math.floor((maxTokens * percent) / 100));
+}

@@ -1,7 +1,6 @@
 // long_text "chunk" and "pool": a text becomes token-bounded chunks sized to the active model,
 // each embedded (and cached) on its own; "pool" folds them back into one vector.
-import { TooManyChunksError, type Chunk } from '../chunking/index.js';
-import { maxOverlapFor } from '../chunking/request.js';
+import { maxOverlapFor, TooManyChunksError, type Chunk } from '../chunking/index.js';
 import { tooLarge } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 import type { ModelInfo, TaskType } from '../providers/types.js';

@@ -5,7 +5,7 @@ import { invalid, tooLarge } from '../errors.js';
 import { decodeTokenIds, encodingFor } from './token-ids.js';
 import type { EmbedRequest, Encoding, RequestItem } from '../embedding/request.js';
 import { checkInputCount, checkTextLimits } from '../embedding/request.js';
-import { optionalBool, optionalEnum, optionalInt, optionalString, rejectUnknownFields, requireText, type Json } from '../http/validate.js';
+import { optionalBool, optionalEnum, optionalInt, optionalString, rejectUnknownFields, requireText, type Json } from '../wire/validate.js';
 
 // `normalize` is the gateway's extension (default true); OpenAI's SDKs pass it through as an extra body field.
 const FIELDS = ['input', 'model', 'dimensions', 'encoding_format', 'user', 'normalize'] as const;

@@ -9,7 +9,7 @@ import type { EmbedRequest } from '../embedding/request.js';
 import { checkTextLimits } from '../embedding/request.js';
 import type { EmbedOutcome } from '../embedding/service.js';
 import { invalid } from '../errors.js';
-import { isObject, optionalBool, optionalEnum, optionalInt, optionalString, type Json } from '../http/validate.js';
+import { isObject, optionalBool, optionalEnum, optionalInt, optionalString, type Json } from '../wire/validate.js';
 import { VERTEX_DEFAULT_TASK } from './request.js';
 
 const CONFIG_NAMES: Record<string, string> = {

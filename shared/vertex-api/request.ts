@@ -5,7 +5,7 @@ import { taskTypes, type TaskType } from '../providers/types.js';
 import type { EmbedRequest } from '../embedding/request.js';
 import { checkTextLimits } from '../embedding/request.js';
 import { invalid } from '../errors.js';
-import { isObject, optionalBool, optionalEnum, optionalInt, optionalString, rejectUnknownFields, requireText, type Json } from '../http/validate.js';
+import { isObject, optionalBool, optionalEnum, optionalInt, optionalString, rejectUnknownFields, requireText, type Json } from '../wire/validate.js';
 
 /** Vertex's own default when an instance names no task type. */
 export const VERTEX_DEFAULT_TASK: TaskType = 'RETRIEVAL_QUERY';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JobRejected, parseJob } from '../../shared/batch/job.js';
+import { JobRejected, parseJob } from '../../shared/wire/batch-job.js';
 import { loadConfig } from '../../shared/config.js';
 
 const settings = loadConfig({});

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseJob } from '../../shared/batch/job.js';
+import { parseJob } from '../../shared/wire/batch-job.js';
 import { loadConfig } from '../../shared/config.js';
 import { planShards } from '../../shared/batch/plan.js';
-import { shardMessage, type ItemResult } from '../../shared/batch/results.js';
+import { shardMessage, type ItemResult } from '../../shared/wire/batch-results.js';
 
 const settings = loadConfig({});
 

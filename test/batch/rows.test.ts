@@ -2,7 +2,7 @@
 // row the encoder makes is a valid row of that table.
 import { describe, expect, it } from 'vitest';
 import type { ShardOutcome } from '../../shared/batch/embed-shard.js';
-import { parseJob } from '../../shared/batch/job.js';
+import { parseJob } from '../../shared/wire/batch-job.js';
 import { loadConfig } from '../../shared/config.js';
 import { jobErrorRow, rowResultId, shardRows } from '../../shared/batch/rows.js';
 import { GatewayError } from '../../shared/errors.js';

@@ -2,7 +2,7 @@ import { Firestore, Timestamp, WriteBatch } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeVector, encodeVector } from '../../shared/cache/codec.js';
 import { createFirestoreStore } from '../../shared/cache/firestore.js';
-import { parseEmbedRequest } from '../../shared/embedding/request.js';
+import { parseEmbedRequest } from '../../shared/wire/native.js';
 import { embedRequest } from '../../shared/embedding/service.js';
 import { testGateway } from '../helpers/gateway.js';
 import { randomId, startProxy, type Proxy } from './helpers.js';

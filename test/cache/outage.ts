@@ -2,7 +2,7 @@
 // embedded without calling the model; after the store goes away, a third instance still answers
 // with the same vectors, from the model, and says the store is unreachable.
 import { expect, vi } from 'vitest';
-import { parseEmbedRequest } from '../../shared/embedding/request.js';
+import { parseEmbedRequest } from '../../shared/wire/native.js';
 import { embedRequest, type EmbedOutcome } from '../../shared/embedding/service.js';
 import type { Gateway } from '../../shared/gateway.js';
 import { testGateway } from '../helpers/gateway.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeVector, decodeVector } from '../../shared/cache/codec.js';
 import { createRedisStore } from '../../shared/cache/redis.js';
 import { embedRequest } from '../../shared/embedding/service.js';
-import { parseEmbedRequest } from '../../shared/embedding/request.js';
+import { parseEmbedRequest } from '../../shared/wire/native.js';
 import { testGateway } from '../helpers/gateway.js';
 import { randomId, startPrivateRedis, type PrivateRedis } from './helpers.js';
 import { expectSharedThenDegraded } from './outage.js';

@@ -4,7 +4,7 @@
 // fallback around the cached primary and the cached bundled model.
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseEmbedRequest } from '../../shared/embedding/request.js';
+import { parseEmbedRequest } from '../../shared/wire/native.js';
 import { embedRequest } from '../../shared/embedding/service.js';
 import type { Gateway } from '../../shared/gateway.js';
 import { withCache } from '../../shared/providers/cached.js';

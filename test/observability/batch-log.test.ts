@@ -2,7 +2,7 @@
 // dashboard and the ledger read, and never an item's text.
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createMemoryStore } from '../../shared/batch/memory-store.js';
-import type { ResultMessage } from '../../shared/batch/results.js';
+import type { ResultMessage } from '../../shared/wire/batch-results.js';
 import { processDelivery } from '../../shared/batch/run-job.js';
 import { embedRequest } from '../../shared/embedding/service.js';
 import { EVENT, FIELD } from '../../shared/observability/log-fields.js';

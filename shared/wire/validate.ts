@@ -1,5 +1,5 @@
-// Field checks that throw invalid_request naming the field. Routes compose these instead of
-// writing their own validation.
+// Field checks that throw invalid_request naming the field. Every adapter (HTTP bodies and the
+// batch job message alike) composes these instead of writing its own validation.
 import { invalid } from '../errors.js';
 
 export type Json = Record<string, unknown>;

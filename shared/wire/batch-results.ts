@@ -2,8 +2,8 @@
 // and the shard number only, so a republished shard carries the id its first copy had.
 import type { GatewayError } from '../errors.js';
 import type { FallbackInfo, ProviderName } from '../providers/types.js';
-import type { BatchJob } from './job.js';
-import type { Shard, ShardPlan } from './plan.js';
+import type { BatchJob } from './batch-job.js';
+import type { Shard, ShardPlan } from '../batch/plan.js';
 
 export interface ItemError {
   type: string;

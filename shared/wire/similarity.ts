@@ -3,10 +3,10 @@
 import type { Config } from '../config.js';
 import { taskTypes } from '../providers/types.js';
 import { invalid } from '../errors.js';
-import { optionalBool, optionalEnum, optionalInt, optionalString, rejectUnknownFields, requireText, type Json } from '../http/validate.js';
+import { optionalBool, optionalEnum, optionalInt, optionalString, rejectUnknownFields, requireText, type Json } from './validate.js';
 import { cosine } from '../vectors.js';
-import { checkTextLimits, type EmbedRequest } from './request.js';
-import type { EmbedOutcome } from './service.js';
+import { checkTextLimits, type EmbedRequest } from '../embedding/request.js';
+import type { EmbedOutcome } from '../embedding/service.js';
 
 const FIELDS = ['query', 'texts', 'task', 'model', 'fallback', 'truncate', 'long_text', 'dimensions'] as const;
 

@@ -1,9 +1,13 @@
-// The batch job message (DESIGN.md, Batch): parsed and validated once, so everything after
-// works on a well-formed job. A violation here is permanent: redelivery cannot fix it.
+// shared/wire/ is the wire layer of the gateway's own APIs: one adapter module per API (native
+// /embed, /chunk, /similarity, the batch job message and its result messages) that parses its
+// body into the gateway's request and writes its answer, and the validation helpers every
+// adapter uses (openai/ and vertex-api/ do the same for those vendors' APIs).
+// This one: the batch job message (DESIGN.md, Batch), parsed and validated once, so everything
+// after works on a well-formed job. A violation here is permanent: redelivery cannot fix it.
 import type { Config } from '../config.js';
 import { taskTypes, type TaskType } from '../providers/types.js';
 import { GatewayError, invalid, tooLarge } from '../errors.js';
-import { isObject, optionalBool, optionalEnum, optionalInt, optionalString, rejectUnknownFields, type Json } from '../http/validate.js';
+import { isObject, optionalBool, optionalEnum, optionalInt, optionalString, rejectUnknownFields, type Json } from './validate.js';
 
 export interface BatchItem {
   /** Position in the job: what fixes an item's shard. */

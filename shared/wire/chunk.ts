@@ -1,8 +1,10 @@
-// The `/chunk` body: text, max_tokens, overlap_tokens. Sizes are in the bundled model's tokens,
-// without its special tokens.
+// The chunk API, POST /chunk: its body (text, max_tokens, overlap_tokens; sizes in the bundled
+// model's tokens, without its special tokens) and its answer.
+import type { Chunk } from '../chunking/index.js';
+import { maxOverlapFor } from '../chunking/index.js';
 import type { Config } from '../config.js';
 import { invalid, tooLarge } from '../errors.js';
-import { optionalInt, rejectUnknownFields, requireText, type Json } from '../http/validate.js';
+import { optionalInt, rejectUnknownFields, requireText, type Json } from './validate.js';
 
 export interface ChunkRequest {
   text: string;
@@ -35,7 +37,6 @@ export function parseChunkRequest(body: Json, defaultMaxTokens: number, settings
   return { text, maxTokens, overlapTokens };
 }
 
-/** The largest overlap allowed for a chunk size: a share of it, and always below it. */
-export function maxOverlapFor(maxTokens: number, percent: number): number {
-  return Math.min(maxTokens - 1, Math.floor((maxTokens * percent) / 100));
+export function chunkResponse(model: string, request: ChunkRequest, chunks: Chunk[]) {
+  return { model, max_tokens: request.maxTokens, overlap_tokens: request.overlapTokens, chunks };
 }
