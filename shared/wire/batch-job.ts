@@ -52,7 +52,7 @@ const ITEM_FIELDS = ['id', 'text', 'title'] as const;
 
 export class JobRejected extends GatewayError {
   constructor(readonly jobId: string | undefined, cause: GatewayError) {
-    super(cause.type, cause.message, { field: cause.field, cause });
+    super(cause.kind, cause.message, { field: cause.field, cause });
   }
 }
 
