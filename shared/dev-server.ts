@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GatewayError } from './errors.js';
+import type { WithBatch } from './batch/services.js';
 import type { Gateway } from './gateway.js';
 import { registerFunction, type FunctionRoute } from './http/functions.js';
 import { log } from './log.js';
@@ -18,7 +19,7 @@ export function pathMatcher(pattern: string): RegExp {
 export interface DevServer {
   server: http.Server;
   url: string;
-  gateway: Gateway;
+  gateway: WithBatch<Gateway>;
   close(): Promise<void>;
 }
 
@@ -31,7 +32,7 @@ export interface DevServerOptions {
 // once, so one name serves every mount, on any gateway.
 const MOUNT_NAME = 'gatewayMount';
 
-export async function createDevServer(gateway: Gateway, functions: FunctionRoute[], options: DevServerOptions = {}): Promise<DevServer> {
+export async function createDevServer(gateway: WithBatch<Gateway>, functions: FunctionRoute<any>[], options: DevServerOptions = {}): Promise<DevServer> {
   const { getTestServer } = await import('@google-cloud/functions-framework/testing');
   const entryOf = (name: string): RouteEntry => {
     const entry = routeTable.find((e) => e.name === name);

@@ -1,11 +1,11 @@
 // The part of the gateway every function needs, and no more: the parsed settings, the
-// authenticator, the per-caller limiter, the batch store and publisher, the log level. Functions
-// that never embed (the pages, the API reference, GET /jobs) are built on this alone, so their
-// bundles carry no model runtime; shared/gateway.ts adds the providers and the cache on top.
+// authenticator, the per-caller limiter, the log level. Functions that never embed (the pages,
+// the API reference, GET /jobs) are built on this alone, so their bundles carry no model runtime;
+// shared/gateway.ts adds the providers and the cache on top, shared/batch/services.ts the batch
+// store and publisher (only the batch functions' bundles carry Pub/Sub).
 import { loadConfig, type Config } from './config.js';
 import { createAuthenticator, type Authenticator } from './auth/authenticator.js';
 import type { CertificateSource } from './auth/id-token.js';
-import { createBatchServices, type BatchServices } from './batch/services.js';
 import { limiterFromConfig } from './limits/index.js';
 import type { Limiter } from './limits/types.js';
 import { setLogLevel } from './log.js';
@@ -16,8 +16,6 @@ export interface GatewayCore {
   authenticator: Authenticator;
   /** Per-caller requests and tokens per minute (CALLER_LIMITS, LIMIT_STORE). */
   limiter: Limiter;
-  /** The batch function's completion store (read by GET /jobs/{job_id} too) and results publisher. */
-  batch: BatchServices;
 }
 
 export interface CoreOptions {
@@ -31,7 +29,6 @@ export function createGatewayCore(config: Config, options: CoreOptions = {}): Ga
     config,
     authenticator: createAuthenticator(config.auth, options.certificates ? { certificates: options.certificates } : {}),
     limiter: limiterFromConfig(config),
-    batch: createBatchServices(config),
   };
 }
 

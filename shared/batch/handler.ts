@@ -4,11 +4,12 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import { GatewayError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
+import type { WithBatch } from './services.js';
 import { deliveryFromEvent, type MessagePublishedData } from './event.js';
 import { salvageJobId } from '../wire/batch-job.js';
 import { processDelivery, type BatchDeps, type DeliveryOutcome } from './run-job.js';
 
-export function batchDeps(gw: Gateway): BatchDeps {
+export function batchDeps(gw: WithBatch<Gateway>): BatchDeps {
   const { store, publisher } = gw.batch;
   if (!publisher) throw new GatewayError('internal', 'RESULTS_TOPIC is not set: the batch function has nowhere to publish results');
   return { gateway: gw, config: gw.config, store, publisher };
@@ -24,7 +25,7 @@ function peekJobId(data: Buffer): string | undefined {
 
 export type BatchEventHandler = (event: CloudEvent<MessagePublishedData>) => Promise<DeliveryOutcome>;
 
-export function batchEventHandler(gw: Gateway): BatchEventHandler {
+export function batchEventHandler(gw: WithBatch<Gateway>): BatchEventHandler {
   const running = new Map<string, Promise<DeliveryOutcome>>();
   return async (event) => {
     const delivery = deliveryFromEvent(event);

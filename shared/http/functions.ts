@@ -13,10 +13,10 @@ import type { HttpRoute } from './route.js';
 export type BodyReader = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
 /** An event function (the Pub/Sub push): its handler and the reader of its request body. */
-export interface EventRoute {
+export interface EventRoute<G extends GatewayCore = Gateway> {
   kind: 'event';
   name: string;
-  build(gateway: Gateway): BuiltEvent;
+  build(gateway: G): BuiltEvent;
 }
 
 export interface BuiltEvent {
@@ -24,7 +24,7 @@ export interface BuiltEvent {
   readBody: BodyReader;
 }
 
-export type FunctionRoute<G extends GatewayCore = Gateway> = HttpRoute<G> | EventRoute;
+export type FunctionRoute<G extends GatewayCore = Gateway> = HttpRoute<G> | EventRoute<G>;
 
 type Built = HttpFunction | BuiltEvent;
 
@@ -44,11 +44,10 @@ export function registerFunction(name: string, route: FunctionRoute<any>, built:
 
 /**
  * Registers the route under its name on the process's gateway: `processGateway`, or
- * `processGatewayCore` for a route that never embeds. What a function module calls.
+ * `processGatewayCore` for a route that never embeds (with the batch services for the batch
+ * functions). What a function module calls.
  */
-export function serveFunction(route: EventRoute, gateway: () => Gateway): void;
-export function serveFunction<G extends GatewayCore>(route: HttpRoute<G>, gateway: () => G): void;
-export function serveFunction(route: FunctionRoute<any>, gateway: () => any): void {
+export function serveFunction<G extends GatewayCore>(route: FunctionRoute<G>, gateway: () => G): void {
   let built: Built | undefined;
   registerFunction(route.name, route, () => (built ??= route.build(gateway())));
 }

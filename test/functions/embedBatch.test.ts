@@ -4,6 +4,7 @@
 // acked it, so it is not delivered again) and a sentinel published after it reached the collector.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPubSubPublisher } from '../../shared/batch/publisher.js';
+import type { WithBatch } from '../../shared/batch/services.js';
 import type { Gateway } from '../../shared/gateway.js';
 import { withFaults } from '../helpers/faults.js';
 import { PubSubFixture, sampleTexts, uniquePrefix, type Collector } from '../helpers/pubsub.js';
@@ -46,7 +47,7 @@ afterAll(async () => {
  * A fresh jobs topic pushed (through a recorder) to the dev server, or to a server on a variant
  * of its gateway (a failing provider, a failing publisher) with a recorder of its own.
  */
-async function jobsTopic(name: string, options: { deadLetter?: { maxDeliveryAttempts: number }; variant?: Gateway } = {}) {
+async function jobsTopic(name: string, options: { deadLetter?: { maxDeliveryAttempts: number }; variant?: WithBatch<Gateway> } = {}) {
   const { deadLetter, variant } = options;
   let recorder = push;
   if (variant) {

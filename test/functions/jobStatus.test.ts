@@ -1,6 +1,7 @@
 // GET /jobs/{job_id} on the dev server while embedBatch runs jobs pushed by the Pub/Sub emulator:
 // a job caught mid-way, a finished one and one that gave up, read from the completion store.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WithBatch } from '../../shared/batch/services.js';
 import type { Gateway } from '../../shared/gateway.js';
 import type { EmbeddingProvider } from '../../shared/providers/types.js';
 import { withFaults } from '../helpers/faults.js';
@@ -28,7 +29,7 @@ afterAll(async () => {
  * A jobs topic pushed to a server on a variant of the test's gateway (its providers held or
  * failing). The variant shares the gateway's completion store, which GET /jobs reads.
  */
-async function jobsTopic(name: string, variant: Gateway) {
+async function jobsTopic(name: string, variant: WithBatch<Gateway>) {
   const pushed = await serveGateway(variant);
   variants.push(pushed);
   const topic = await fx.topic(name);

@@ -8,7 +8,7 @@ export type FaultRule = (inputs: EmbedInput[]) => boolean;
 
 export const upstream503 = () => new GatewayError('upstream', 'Vertex AI answered 503 (injected)');
 
-export function withFaults(gw: Gateway, shouldFail: FaultRule): Gateway {
+export function withFaults<G extends Gateway>(gw: G, shouldFail: FaultRule): G {
   const wrap = (provider: EmbeddingProvider): EmbeddingProvider => ({
     name: provider.name,
     info: () => provider.info(),

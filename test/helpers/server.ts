@@ -2,15 +2,16 @@
 // on a gateway built from the test's settings.
 import { loadRoutes } from '../../functions/routes.js';
 import { createDevServer, type DevServer } from '../../shared/dev-server.js';
+import { withBatch, type WithBatch } from '../../shared/batch/services.js';
 import type { Gateway, GatewayOptions } from '../../shared/gateway.js';
 import { testGateway } from './gateway.js';
 
 export async function startTestServer(env: Record<string, string> = {}, options: GatewayOptions = {}): Promise<DevServer> {
-  return serveGateway(testGateway(env, options));
+  return serveGateway(withBatch(testGateway(env, options)));
 }
 
 /** Every route on this gateway (one a test built or varied, e.g. with faults). */
-export async function serveGateway(gateway: Gateway): Promise<DevServer> {
+export async function serveGateway(gateway: WithBatch<Gateway>): Promise<DevServer> {
   return createDevServer(gateway, await loadRoutes());
 }
 

@@ -78,7 +78,9 @@ export function registeredFunctionNames(functionsDir: string): string[] {
   for (const dir of readdirSync(functionsDir, { withFileTypes: true }).filter((d) => d.isDirectory())) {
     const file = path.join(functionsDir, dir.name, 'index.ts');
     if (!existsSync(file)) continue;
-    for (const match of readFileSync(file, 'utf8').matchAll(/\b(?:http|cloudEvent)(?:<[^>(]*>)?\(\s*['"]([^'"]+)['"]/g)) names.push(match[1]!);
+    // Each module exports its route: httpRoute({ name: ... }), pageRoute({ name: ... }) or batchRoute('...').
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/\b(?:httpRoute|pageRoute)(?:<[^>(]*>)?\(\s*\{\s*name:\s*['"]([^'"]+)['"]|\bbatchRoute\(\s*['"]([^'"]+)['"]/g)) names.push((match[1] ?? match[2])!);
   }
   return names.sort();
 }
