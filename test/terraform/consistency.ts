@@ -80,7 +80,7 @@ export function registeredFunctionNames(functionsDir: string): string[] {
     if (!existsSync(file)) continue;
     // Each module exports its route: httpRoute({ name: ... }), pageRoute({ name: ... }) or batchRoute('...').
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/\b(?:httpRoute|pageRoute)(?:<[^>(]*>)?\(\s*\{\s*name:\s*['"]([^'"]+)['"]|\bbatchRoute\(\s*['"]([^'"]+)['"]/g)) names.push((match[1] ?? match[2])!);
+    for (const match of text.matchAll(/\b(?:httpRoute|pageRoute)(?:<[^(]*>)?\(\s*\{\s*name:\s*['"]([^'"]+)['"]|\bbatchRoute\(\s*['"]([^'"]+)['"]/g)) names.push((match[1] ?? match[2])!);
   }
   return names.sort();
 }
