@@ -1,6 +1,7 @@
 // POST /embed: the native embedding API.
 import { embedRequest } from '../../shared/embedding/service.js';
-import { parseEmbedRequest, sendNativeResponse, setModelHeaders } from '../../shared/wire/native.js';
+import { setModelHeaders } from '../../shared/wire/model-headers.js';
+import { parseEmbedRequest, sendNativeResponse } from '../../shared/wire/native.js';
 import { processGateway } from '../../shared/gateway.js';
 import { serveFunction } from '../../shared/http/functions.js';
 import { httpRoute } from '../../shared/http/route.js';

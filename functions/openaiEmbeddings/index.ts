@@ -1,6 +1,6 @@
 // POST /v1/embeddings: OpenAI's embeddings API on the gateway's one pipeline.
 import { embedRequest } from '../../shared/embedding/service.js';
-import { setModelHeaders } from '../../shared/wire/native.js';
+import { setModelHeaders } from '../../shared/wire/model-headers.js';
 import { useFrameworkErrorFormat } from '../../shared/http/framework-errors.js';
 import { processGateway } from '../../shared/gateway.js';
 import { serveFunction } from '../../shared/http/functions.js';

@@ -1,5 +1,5 @@
 // POST /similarity: cosine scores of texts against a query, ranked, on one model.
-import { setModelHeaders } from '../../shared/wire/native.js';
+import { setModelHeaders } from '../../shared/wire/model-headers.js';
 import { embedRequest } from '../../shared/embedding/service.js';
 import { parseSimilarityRequest, similarityResponse } from '../../shared/wire/similarity.js';
 import { processGateway } from '../../shared/gateway.js';

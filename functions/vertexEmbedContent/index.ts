@@ -1,7 +1,7 @@
 // POST /v1/projects/{p}/locations/{l}/publishers/google/models/{m}:embedContent: Vertex AI's
 // embedContent (the gemini-embedding-2 family) on the gateway's one pipeline, so a caller of it
 // changes only its host.
-import { setModelHeaders } from '../../shared/wire/native.js';
+import { setModelHeaders } from '../../shared/wire/model-headers.js';
 import { embedRequest } from '../../shared/embedding/service.js';
 import { GatewayError } from '../../shared/errors.js';
 import { useFrameworkErrorFormat } from '../../shared/http/framework-errors.js';

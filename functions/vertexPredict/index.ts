@@ -1,6 +1,6 @@
 // POST /v1/projects/{p}/locations/{l}/publishers/google/models/{m}:predict: Vertex AI's
 // embeddings API on the gateway's one pipeline, so a Vertex REST caller only changes its host.
-import { setModelHeaders } from '../../shared/wire/native.js';
+import { setModelHeaders } from '../../shared/wire/model-headers.js';
 import { embedRequest } from '../../shared/embedding/service.js';
 import { GatewayError } from '../../shared/errors.js';
 import { useFrameworkErrorFormat } from '../../shared/http/framework-errors.js';

@@ -1,7 +1,8 @@
 // shared/wire/ is the wire layer of the gateway's own APIs: one adapter module per API (native
 // /embed, /chunk, /similarity, the batch job message and its result messages) that parses its
-// body into the gateway's request and writes its answer, and the validation helpers every
-// adapter uses (openai/ and vertex-api/ do the same for those vendors' APIs).
+// body into the gateway's request and writes its answer, the validation helpers every adapter
+// uses, and the model headers every route returning vectors sets (openai/ and vertex-api/ are
+// the adapters of those vendors' APIs).
 // This one: the batch job message (DESIGN.md, Batch), parsed and validated once, so everything
 // after works on a well-formed job. A violation here is permanent: redelivery cannot fix it.
 import type { Config } from '../config.js';

@@ -1,5 +1,5 @@
 // The native API, POST /embed (DESIGN.md): its body parsed into the gateway's EmbedRequest, and
-// its response written. Also the model headers every route that returns vectors sets.
+// its response written.
 import type { Response } from '@google-cloud/functions-framework';
 import type { Config } from '../config.js';
 import { invalid } from '../errors.js';
@@ -77,11 +77,4 @@ export function sendNativeResponse(res: Response, outcome: EmbedOutcome, encodin
   const body = `${JSON.stringify(head(outcome)).slice(0, -1)},"embeddings":[${embeddings.join(',')}],"usage":${JSON.stringify(outcome.usage)}}`;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(body);
-}
-
-/** Every response that carries vectors names their model in a header too. */
-export function setModelHeaders(res: Response, outcome: Pick<EmbedOutcome, 'model' | 'provider' | 'fallback'>): void {
-  res.setHeader('x-embedding-model', outcome.model);
-  res.setHeader('x-embedding-provider', outcome.provider);
-  if (outcome.fallback.used) res.setHeader('x-embedding-fallback', outcome.fallback.reason ?? 'used');
 }
