@@ -401,40 +401,33 @@ async function grpcServer(predict: Predict, embedContent: EmbedContent, hanging:
   });
   const pkg = grpc.loadPackageDefinition(definition) as any;
   const server = new grpc.Server();
+  // One way to answer a unary call: the reply, a hang (null) until the caller gives up or the
+  // server closes, or the fake's status as the gRPC code Google would send.
+  const answer = <T>(call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>, work: Promise<T | null>, reply: (result: T) => unknown) => {
+    work.then(
+      (result) => {
+        if (result === null) {
+          // Never answer; the client must give up. Released at close so the server can stop.
+          const release = () => callback({ code: grpc.status.UNAVAILABLE, details: 'fake closing' });
+          hanging.add(release);
+          call.on('cancelled', () => hanging.delete(release));
+          return;
+        }
+        callback(null, reply(result));
+      },
+      (error) => callback(error instanceof FakeStatus
+        ? { code: STATUS[error.status].grpc, details: error.message }
+        : { code: grpc.status.INTERNAL, details: String(error) }),
+    );
+  };
   server.addService(pkg.google.cloud.aiplatform.v1.PredictionService.service, {
     Predict(call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) {
       const request = call.request;
-      predict(request.endpoint, (request.instances ?? []).map(fromValue), (fromValue(request.parameters) as Record<string, unknown>) ?? {}).then(
-        (result) => {
-          if (result === null) {
-            // Never answer; the client must give up. Released at close so the server can stop.
-            const release = () => callback({ code: grpc.status.UNAVAILABLE, details: 'fake closing' });
-            hanging.add(release);
-            call.on('cancelled', () => hanging.delete(release));
-            return;
-          }
-          callback(null, { predictions: result.predictions.map(toValue), metadata: toValue(result.metadata) });
-        },
-        (error) => callback(error instanceof FakeStatus
-          ? { code: STATUS[error.status].grpc, details: error.message }
-          : { code: grpc.status.INTERNAL, details: String(error) }),
-      );
+      answer(call, callback, predict(request.endpoint, (request.instances ?? []).map(fromValue), (fromValue(request.parameters) as Record<string, unknown>) ?? {}),
+        (result) => ({ predictions: result.predictions.map(toValue), metadata: toValue(result.metadata) }));
     },
     EmbedContent(call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) {
-      embedContent(embedContentRequest(call.request)).then(
-        (result) => {
-          if (result === null) {
-            const release = () => callback({ code: grpc.status.UNAVAILABLE, details: 'fake closing' });
-            hanging.add(release);
-            call.on('cancelled', () => hanging.delete(release));
-            return;
-          }
-          callback(null, result);
-        },
-        (error) => callback(error instanceof FakeStatus
-          ? { code: STATUS[error.status].grpc, details: error.message }
-          : { code: grpc.status.INTERNAL, details: String(error) }),
-      );
+      answer(call, callback, embedContent(embedContentRequest(call.request)), (result) => result);
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
