@@ -107,6 +107,9 @@ describe('gs:// jobs with an unreadable byte range', () => {
     refuseShard1('gone.jsonl', 404);
     await fx.publishJob(jobs(), { job_id: 'unread-404', input_uri: 'gs://inputs/gone.jsonl' });
     const status = await finalStatus('unread-404');
+    // The status is final once every shard was published; the drain makes sure the collector has
+    // received those messages too (delivery to the test's subscription can lag the publish).
+    await results.drain();
 
     const lost = [...offsets].filter(([, offset]) => inShard1(offset)).map(([id]) => id);
     expect(lost.length).toBeGreaterThan(5);
@@ -130,6 +133,7 @@ describe('gs:// jobs with an unreadable byte range', () => {
     refuseShard1('revoked.jsonl', 403);
     await fx.publishJob(jobs(), { job_id: 'unread-403', input_uri: 'gs://inputs/revoked.jsonl', output: 'rows' });
     const status = await finalStatus('unread-403');
+    await results.drain();
 
     const ids = [...offsets.keys()];
     const shard0 = ids.filter((id) => offsets.get(id)! < SHARD_BYTES);
