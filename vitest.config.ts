@@ -10,6 +10,7 @@ const servicesTests = [
   'test/cache/firestore.test.ts',
   'test/cache/redis.test.ts',
   'test/functions/embedBatch*.test.ts',
+  'test/limits/leased.test.ts',
   'test/limits/limiter.test.ts',
   'test/functions/jobStatus.test.ts',
   // embedBatch's example in the OpenAPI document publishes its result to the emulator.

@@ -1,16 +1,20 @@
-// Per-caller limiter overhead with a local redis-server: the one admission round trip (a Lua
-// script) a limited caller's request pays, measured two ways in one run:
+// Per-caller limiter overhead with a local redis-server, in both modes: leased (the default,
+// LIMIT_LEASE_MS=1000: an instance admits from permits Redis granted a few at a time, asking for
+// more in the background) and exact (LIMIT_LEASE_MS=0: one admission round trip, a Lua script,
+// per request). Measured two ways in one run:
 //  - the admission alone: p50 of limiter.admit() (with a token debit riding along), as deployed
-//    (shared Redis store, per-instance fallback wrapper), vs an awaited no-op;
+//    (shared Redis store, per-instance fallback wrapper), vs an awaited no-op, back to back and
+//    after 3 ms idle;
 //  - per request: POST /embed of one cached text (base64; the cheapest authenticated answer),
 //    interleaved round by round for a caller with rpm/tpm limits and one without, on a dev server
-//    in this process and on one in its own process (the client's work then runs elsewhere, as
-//    in a deployment, instead of in the event loop that waits for Redis).
+//    in this process and on dev servers in their own processes (the client's work then runs
+//    elsewhere, as in a deployment, instead of in the event loop that waits for Redis).
 // Target: p50 overhead ≤ 0.5 ms per request.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createFallbackLimiter } from '../shared/limits/fallback.js';
+import { createLeasedLimiter } from '../shared/limits/leased.js';
 import { createMemoryLimiter } from '../shared/limits/memory.js';
 import { createRedisLimiter } from '../shared/limits/redis.js';
 import { freePort, waitForPort } from '../scripts/lib/ports.js';
@@ -25,8 +29,11 @@ const redis = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(por
 await waitForPort(port, 'redis-server', 10_000);
 const redisUrl = `redis://127.0.0.1:${port}`;
 
-// 1. The admission alone.
-const limiter = createFallbackLimiter(createRedisLimiter({ url: redisUrl, prefix: 'bench:' }), createMemoryLimiter(), { timeoutMs: 100 });
+// 1. The admission alone, exact and leased (as limiterFromConfig builds them).
+const exactLimiter = createFallbackLimiter(createRedisLimiter({ url: redisUrl, prefix: 'bench:' }), createMemoryLimiter(), { timeoutMs: 100 });
+const leasedLimiter = createFallbackLimiter(
+  createLeasedLimiter(createRedisLimiter({ url: redisUrl, prefix: 'bench-leased:' }), { leaseMs: 1000, maxPermits: 100 }),
+  createMemoryLimiter(), { timeoutMs: 100 });
 const buckets = { rpm: 100_000_000, tpm: 1_000_000_000 };
 const noop = async () => {
   const t = performance.now();
@@ -34,22 +41,25 @@ const noop = async () => {
   return performance.now() - t;
 };
 let n = 0;
-const admit = async () => {
+const admitWith = (limiter: typeof exactLimiter) => async () => {
   const t = performance.now();
-  const a = await limiter.admit(`caller-${n++ % 100}`, buckets);
+  const caller = `caller-${n++ % 100}`;
+  const a = await limiter.admit(caller, buckets);
   if (!a.allowed || a.scope !== 'shared') throw new Error(`admission was not decided by Redis: ${JSON.stringify(a)}`);
   const ms = performance.now() - t;
-  limiter.debit(`caller-${n % 100}`, buckets, 12);
+  limiter.debit(caller, buckets, 12);
   return ms;
 };
 // The same admission after the gateway and redis-server sat idle for 3 ms, as they do between
 // one client's requests: what a request pays includes waking both processes.
-const admitAfterIdle = async () => {
+const afterIdle = (admit: () => Promise<number>) => async () => {
   await new Promise((resolve) => setTimeout(resolve, 3));
   return admit();
 };
-for (let i = 0; i < 200; i++) await admit();
-const direct = await interleave(ROUNDS, { admit, admitAfterIdle, noop });
+const admit = admitWith(exactLimiter);
+const leasedAdmit = admitWith(leasedLimiter);
+for (let i = 0; i < 200; i++) await Promise.all([admit(), leasedAdmit()]);
+const direct = await interleave(ROUNDS, { admit, admitAfterIdle: afterIdle(admit), leasedAdmit, leasedAfterIdle: afterIdle(leasedAdmit), noop });
 
 // 2. Per request, on the real route wrapper: a dev server in this process (its event loop also
 // runs the client), and one in its own process (as deployed: the client's work is elsewhere).
@@ -85,23 +95,33 @@ await server.close();
 const apart = await spawnDevServer('node --import tsx', { ...env, LOG_LEVEL: 'info' });
 const httpApart = await limitedVsOpen(apart.url);
 await apart.stop();
-await limiter.close();
+const exactApart = await spawnDevServer('node --import tsx', { ...env, LOG_LEVEL: 'info', LIMIT_LEASE_MS: '0' });
+const httpExact = await limitedVsOpen(exactApart.url);
+await exactApart.stop();
+await Promise.all([exactLimiter.close(), leasedLimiter.close()]);
 redis.kill('SIGKILL');
 
 const admitP50 = p50(direct.admit) - p50(direct.noop);
-const perRequest = median(http.limited.map((v, i) => v - http.open[i]!));
-const perRequestApart = median(httpApart.limited.map((v, i) => v - httpApart.open[i]!));
+const leasedP50 = p50(direct.leasedAdmit) - p50(direct.noop);
+const overhead = (r: { limited: number[]; open: number[] }) => median(r.limited.map((v, i) => v - r.open[i]!));
+const perRequest = overhead(http);
+const perRequestApart = overhead(httpApart);
+const perRequestExact = overhead(httpExact);
 console.log('## limiter: per-caller limit overhead with a local redis-server\n');
 console.log(table(['measure', 'rounds', 'p50 ms', 'p99 ms', 'p50 overhead ms'], [
-  ['admit() (Redis script, debit riding along)', ROUNDS, fixed(p50(direct.admit), 3), fixed(p99(direct.admit), 3), fixed(admitP50, 3)],
-  ['admit() after 3 ms idle', ROUNDS, fixed(p50(direct.admitAfterIdle), 3), fixed(p99(direct.admitAfterIdle), 3), fixed(p50(direct.admitAfterIdle) - p50(direct.noop), 3)],
+  ['leased admit() (default)', ROUNDS, fixed(p50(direct.leasedAdmit), 3), fixed(p99(direct.leasedAdmit), 3), fixed(leasedP50, 3)],
+  ['leased admit() after 3 ms idle', ROUNDS, fixed(p50(direct.leasedAfterIdle), 3), fixed(p99(direct.leasedAfterIdle), 3), fixed(p50(direct.leasedAfterIdle) - p50(direct.noop), 3)],
+  ['exact admit() (Redis script per request, debit riding along)', ROUNDS, fixed(p50(direct.admit), 3), fixed(p99(direct.admit), 3), fixed(admitP50, 3)],
+  ['exact admit() after 3 ms idle', ROUNDS, fixed(p50(direct.admitAfterIdle), 3), fixed(p99(direct.admitAfterIdle), 3), fixed(p50(direct.admitAfterIdle) - p50(direct.noop), 3)],
   ['awaited no-op', ROUNDS, fixed(p50(direct.noop), 3), fixed(p99(direct.noop), 3), '—'],
   ['POST /embed (cached), limited caller', http.limited.length, fixed(p50(http.limited), 3), fixed(p99(http.limited), 3), fixed(p50(http.limited) - p50(http.open), 3)],
   ['POST /embed (cached), caller without limits', http.open.length, fixed(p50(http.open), 3), fixed(p99(http.open), 3), '—'],
   ['server in its own process: POST /embed (cached), limited caller', httpApart.limited.length, fixed(p50(httpApart.limited), 3), fixed(p99(httpApart.limited), 3), fixed(p50(httpApart.limited) - p50(httpApart.open), 3)],
   ['server in its own process: POST /embed (cached), caller without limits', httpApart.open.length, fixed(p50(httpApart.open), 3), fixed(p99(httpApart.open), 3), '—'],
+  ['exact (LIMIT_LEASE_MS=0), own process: POST /embed (cached), limited caller', httpExact.limited.length, fixed(p50(httpExact.limited), 3), fixed(p99(httpExact.limited), 3), fixed(p50(httpExact.limited) - p50(httpExact.open), 3)],
+  ['exact (LIMIT_LEASE_MS=0), own process: POST /embed (cached), caller without limits', httpExact.open.length, fixed(p50(httpExact.open), 3), fixed(p99(httpExact.open), 3), '—'],
 ]));
-console.log(`\nMedian per-round difference (limited − open): ${fixed(perRequest, 3)} ms in this process (ratio of p50s ${fixed(p50(http.limited) / p50(http.open), 3)}×); ${fixed(perRequestApart, 3)} ms with the server in its own process (ratio of p50s ${fixed(p50(httpApart.limited) / p50(httpApart.open), 3)}×).`);
-summaryLine(`limiter: p50 admission ${fixed(admitP50, 3)} ms back to back, ${fixed(p50(direct.admitAfterIdle), 3)} ms after 3 ms idle; per request ${fixed(perRequestApart, 3)} ms median overhead with the server in its own process, ${fixed(perRequest, 3)} ms with the client in the server's process (limited vs unlimited caller on cached /embed, interleaved; p50 ${fixed(p50(httpApart.limited), 2)} vs ${fixed(p50(httpApart.open), 2)} ms apart) (target ≤ 0.5 ms)`);
+console.log(`\nMedian per-round difference (limited − open), default (leased): ${fixed(perRequest, 3)} ms in this process (ratio of p50s ${fixed(p50(http.limited) / p50(http.open), 3)}×); ${fixed(perRequestApart, 3)} ms with the server in its own process (ratio of p50s ${fixed(p50(httpApart.limited) / p50(httpApart.open), 3)}×). Exact (LIMIT_LEASE_MS=0), own process: ${fixed(perRequestExact, 3)} ms.`);
+summaryLine(`limiter: per request ${fixed(perRequestApart, 3)} ms median overhead with the default leases, server in its own process (${fixed(perRequest, 3)} ms with the client in the server's process; p50 ${fixed(p50(httpApart.limited), 2)} vs ${fixed(p50(httpApart.open), 2)} ms) (target ≤ 0.5 ms); exact mode (LIMIT_LEASE_MS=0) ${fixed(perRequestExact, 3)} ms. Admission alone p50: leased ${fixed(leasedP50, 3)} ms, exact ${fixed(admitP50, 3)} ms back to back, ${fixed(p50(direct.admitAfterIdle), 3)} ms after 3 ms idle`);
 console.log(`\n${await machineNote()} (shared with other work: read differences, not absolutes)`);
 process.exit(0);

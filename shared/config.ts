@@ -110,6 +110,10 @@ export interface Config {
     store: LimitStoreKind;
     /** Longest wait for the shared store before this instance decides alone. */
     timeoutMs: number;
+    /** Request permits an instance takes from Redis at once, sized to what a caller's limit refills in this time (0: one round trip per request). */
+    leaseMs: number;
+    /** Permits per lease at most. */
+    leaseMax: number;
   };
   /** The project trace ids belong to, for Cloud Logging's trace field; null: no trace field. */
   traceProject: string | null;
@@ -445,6 +449,8 @@ export function loadConfig(env: Env = process.env): Config {
       // Follows the shared cache store: where Redis is shared, so are the counts.
       store: r.oneOf('LIMIT_STORE', ['memory', 'redis'], r.raw('CACHE_STORE') === 'redis' ? 'redis' : 'memory'),
       timeoutMs: r.int('LIMIT_TIMEOUT_MS', 100, 1, 60_000),
+      leaseMs: r.int('LIMIT_LEASE_MS', 1000, 0, 60_000),
+      leaseMax: r.int('LIMIT_LEASE_MAX', 100, 2, 100_000),
     },
     traceProject: r.optionalString('TRACE_PROJECT') ?? project,
     openai: {

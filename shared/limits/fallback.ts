@@ -3,7 +3,6 @@
 // most once per interval, and leaves Redis alone for a moment before trying it again.
 import { log, logThrottled } from '../log.js';
 import type { Admission, CallerBuckets, Limiter } from './types.js';
-import type { RedisLimiter } from './redis.js';
 
 export interface FallbackLimiterOptions {
   timeoutMs: number;
@@ -16,7 +15,7 @@ export interface FallbackLimiterOptions {
   now?: () => number;
 }
 
-export function createFallbackLimiter(shared: RedisLimiter, local: Limiter, options: FallbackLimiterOptions): Limiter {
+export function createFallbackLimiter(shared: Limiter, local: Limiter, options: FallbackLimiterOptions): Limiter {
   const retryAfterMs = options.retryAfterMs ?? 5_000;
   const logIntervalMs = options.logIntervalMs ?? 60_000;
   const now = options.now ?? Date.now;

@@ -3,6 +3,7 @@
 import type { Config } from '../config.js';
 import { GatewayError } from '../errors.js';
 import { createFallbackLimiter } from './fallback.js';
+import { createLeasedLimiter } from './leased.js';
 import { createMemoryLimiter } from './memory.js';
 import { bucketsOf, checkRoute, policyFor, type CallerPolicies, type CallerPolicy } from './policy.js';
 import { createRedisLimiter } from './redis.js';
@@ -15,7 +16,9 @@ export type { Admission, Limiter } from './types.js';
 export function limiterFromConfig(settings: Config): Limiter {
   const local = createMemoryLimiter();
   if (settings.rateLimits.store !== 'redis') return local;
-  const shared = createRedisLimiter({ url: settings.cache.redisUrl, prefix: 'gw:rl:' });
+  const redis = createRedisLimiter({ url: settings.cache.redisUrl, prefix: 'gw:rl:' });
+  const { leaseMs, leaseMax } = settings.rateLimits;
+  const shared = leaseMs > 0 ? createLeasedLimiter(redis, { leaseMs, maxPermits: leaseMax }) : redis;
   return createFallbackLimiter(shared, local, { timeoutMs: settings.rateLimits.timeoutMs });
 }
 

@@ -1,7 +1,9 @@
 // Limits shared by every instance: the GCRA state in Redis, decided by one Lua script, so an
 // admission is atomic and one round trip. Tokens of finished requests are not written on their
 // own: they ride along with this instance's next admission (any caller), or a short timer when
-// no request comes, so the request path stays at one round trip.
+// no request comes, so the request path stays at one round trip. An admission may ask for
+// several request permits at once (a lease, see leased.ts); it gets as many as fit, and permits
+// handed back ride along like tokens, as a negative debit.
 import { createHash } from 'node:crypto';
 import { lazyRedis } from '../redis.js';
 import { intervalMs, view, waitMs, type Bucket } from './gcra.js';
@@ -9,8 +11,9 @@ import type { Admission, CallerBuckets, Limiter } from './types.js';
 
 // KEYS[1], KEYS[2]: the caller's request and token buckets; KEYS[3..]: buckets to debit.
 // ARGV: now_ms ('' = the server's clock), request interval, token interval (0 = no such limit),
-// tolerance, admit (1/0), then one interval*tokens cost per debited bucket.
-// Returns {allowed, request debt, token debt} in ms, as strings to keep fractions.
+// tolerance, admit (1/0), permits wanted, then one interval*units cost per debited bucket
+// (negative: permits handed back).
+// Returns {permits granted (0 = refused), request debt, token debt}, debts in ms as strings.
 export const SCRIPT = `
 local now = tonumber(ARGV[1])
 if not now then
@@ -27,28 +30,30 @@ local function put(key, d)
   redis.call('SET', key, string.format('%.3f', now + d), 'PX', math.ceil(d) + 1000)
 end
 for i = 3, #KEYS do
-  local cost = tonumber(ARGV[i + 3])
-  if cost > 0 then put(KEYS[i], debt(KEYS[i]) + cost) end
+  local cost = tonumber(ARGV[i + 4])
+  if cost ~= 0 then put(KEYS[i], math.max(0, debt(KEYS[i]) + cost)) end
 end
 if ARGV[5] ~= '1' then return {1, '0', '0'} end
 local rint = tonumber(ARGV[2])
 local tint = tonumber(ARGV[3])
+local granted = tonumber(ARGV[6])
 local rdebt = 0
 local tdebt = 0
-local ok = 1
 if rint > 0 then
   rdebt = debt(KEYS[1])
-  if rdebt + rint > tolerance + 0.001 then ok = 0 end
+  granted = math.min(granted, math.floor((tolerance + 0.001 - rdebt) / rint))
 end
 if tint > 0 then
   tdebt = debt(KEYS[2])
-  if tdebt + tint > tolerance + 0.001 then ok = 0 end
+  if tdebt + tint > tolerance + 0.001 then granted = 0 end
 end
-if ok == 1 and rint > 0 then
-  rdebt = rdebt + rint
+if granted < 1 then
+  granted = 0
+elseif rint > 0 then
+  rdebt = rdebt + granted * rint
   put(KEYS[1], rdebt)
 end
-return {ok, string.format('%.3f', rdebt), string.format('%.3f', tdebt)}
+return {granted, string.format('%.3f', rdebt), string.format('%.3f', tdebt)}
 `;
 
 const SHA = createHash('sha1').update(SCRIPT).digest('hex');
@@ -69,6 +74,13 @@ export interface RedisLimiterOptions {
 type Client = { isReady: boolean; sendCommand<T>(args: string[]): Promise<T> };
 
 export interface RedisLimiter extends Limiter {
+  /**
+   * Admits one request, taking up to `permits` request permits at once (as many as fit, at least
+   * one when allowed): `granted` says how many. Throws when Redis cannot be reached.
+   */
+  admitMany(caller: string, buckets: CallerBuckets, permits: number): Promise<Admission & { granted: number }>;
+  /** Hands back request permits taken but not used; they ride along like token debits. */
+  refund(caller: string, buckets: CallerBuckets, permits: number): void;
   /** Sends pending debits now (tests, shutdown). Throws when Redis cannot be reached. */
   flush(): Promise<void>;
 }
@@ -127,8 +139,17 @@ export function createRedisLimiter(options: RedisLimiterOptions): RedisLimiter {
     timer.unref();
   }
 
+  /** Units (tokens, or permits handed back as negative units) for a bucket, written later. */
+  function owe(key: string, units: number, interval: number): void {
+    const entry = pending.get(key);
+    if (entry) entry.tokens += units * (interval / entry.interval);
+    else pending.set(key, { tokens: units, interval });
+    schedule();
+  }
+
   const limiter: RedisLimiter = {
-    async admit(caller: string, buckets: CallerBuckets): Promise<Admission> {
+    admit: (caller, buckets) => limiter.admitMany(caller, buckets, 1),
+    async admitMany(caller, buckets, permits) {
       const req: Bucket | undefined = buckets.rpm ? { limit: buckets.rpm } : undefined;
       const tok: Bucket | undefined = buckets.tpm ? { limit: buckets.tpm } : undefined;
       const debits = takeDebits();
@@ -139,6 +160,7 @@ export function createRedisLimiter(options: RedisLimiterOptions): RedisLimiter {
         String(tok ? intervalMs(tok) : 0),
         String(TOLERANCE_MS),
         '1',
+        String(Math.max(1, Math.floor(permits))),
         ...debits.map(([, cost]) => String(cost)),
       ];
       let reply: [number, string, string];
@@ -148,7 +170,8 @@ export function createRedisLimiter(options: RedisLimiterOptions): RedisLimiter {
         restore(debits);
         throw error;
       }
-      const [ok, rdebt, tdebt] = [reply[0] === 1, Number(reply[1]), Number(reply[2])];
+      const [granted, rdebt, tdebt] = [Number(reply[0]), Number(reply[1]), Number(reply[2])];
+      const ok = granted > 0;
       const reqRefused = !ok && req !== undefined && rdebt + intervalMs(req) > TOLERANCE_MS + 1e-3;
       return {
         allowed: ok,
@@ -159,21 +182,21 @@ export function createRedisLimiter(options: RedisLimiterOptions): RedisLimiter {
         ...(req ? { requests: view(req, rdebt) } : {}),
         ...(tok ? { tokens: view(tok, tdebt) } : {}),
         scope: 'shared',
+        granted,
       };
     },
     debit(caller, buckets, tokens) {
       if (!buckets.tpm || tokens <= 0) return;
-      const key = keyOf(caller, 't');
-      const interval = intervalMs({ limit: buckets.tpm });
-      const entry = pending.get(key);
-      if (entry) entry.tokens += tokens * (interval / entry.interval);
-      else pending.set(key, { tokens, interval });
-      schedule();
+      owe(keyOf(caller, 't'), tokens, intervalMs({ limit: buckets.tpm }));
+    },
+    refund(caller, buckets, permits) {
+      if (!buckets.rpm || permits <= 0) return;
+      owe(keyOf(caller, 'r'), -permits, intervalMs({ limit: buckets.rpm }));
     },
     async flush() {
       while (pending.size > 0) {
         const debits = takeDebits();
-        const args = [options.now ? String(options.now()) : '', '0', '0', String(TOLERANCE_MS), '0', ...debits.map(([, cost]) => String(cost))];
+        const args = [options.now ? String(options.now()) : '', '0', '0', String(TOLERANCE_MS), '0', '0', ...debits.map(([, cost]) => String(cost))];
         try {
           await run(['', '', ...debits.map(([key]) => key)], args);
         } catch (error) {

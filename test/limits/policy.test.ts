@@ -9,6 +9,9 @@ describe('CALLER_LIMITS', () => {
     expect(policyFor(rateLimits.callers, 'someone')).toEqual({ rpm: 60 });
     expect(rateLimits.store).toBe('memory');
     expect(loadConfig({ CACHE_STORE: 'redis' }).rateLimits.store).toBe('redis');
+    expect(rateLimits).toMatchObject({ leaseMs: 1000, leaseMax: 100 });
+    expect(loadConfig({ LIMIT_LEASE_MS: '0', LIMIT_LEASE_MAX: '16' }).rateLimits).toMatchObject({ leaseMs: 0, leaseMax: 16 });
+    expect(() => loadConfig({ LIMIT_LEASE_MAX: '1' })).toThrow(/LIMIT_LEASE_MAX/);
   });
 
   it.each([
