@@ -1,20 +1,28 @@
 """Quantizes the fp32 BERT export into an int8 graph whose rows (texts) are independent.
 
-Every MatMul with a constant weight becomes an integer product with:
-  - activations quantized per row (per token), asymmetric uint8, computed in the graph:
+Every MatMul with a constant weight (x W, with the bias Add after it) becomes an integer product:
+  - activations quantized per row (per token), uint8, computed in the graph:
         lo, hi     = min(min(x[b, t, :]), 0), max(max(x[b, t, :]), 0)
-        scale[b,t] = max((hi - lo) / 255, 1e-12),  z[b,t] = round(-lo / scale[b,t])
-        q[b,t,:]   = clip(round(x[b,t,:] / scale[b,t]) + z[b,t], 0, 255)
+        scale[b,t] = max((hi - lo) / 255, 1e-12)
+        q[b,t,:]   = round((x[b,t,:] - lo) / scale[b,t])      (in [0, 255]: no clip needed)
+    The zero point -lo / scale is left exact, not rounded to an integer: x = scale * q + lo to
+    within half a step, so there is no zero-point arithmetic in the graph;
   - weights quantized per output column, int8, symmetric (zero point 0) or asymmetric (one
-    zero point per column, which MatMulInteger takes as its b_zero_point),
-so a row's result depends on that row only: per-row scale x per-column scale is a broadcast Mul.
-onnxruntime's CPU MatMulInteger takes only a scalar zero point for its first input, so the product
-runs with zero point 0 and is corrected in float, exactly (int32 sums of small integers):
-    sum_k (q - z)(w - w_z) = MatMulInteger(q, w, 0, w_z) - z * colsum(w - w_z)
-Before that, with --smooth, each quantized activation is divided per channel by a constant
+    zero point per column),
+so a row's result depends on that row only. With W' the dequantized weights:
+    x W + bias = scale * (q W') + lo * colsum(W') + bias
+               = scale * MatMulIntegerToFloat(q, Wq) + [lo, 1] . [colsum(W'); bias]
+onnxruntime's MatMulIntegerToFloat (com.microsoft, CPU) takes a scale and zero point per weight
+column but one scalar activation scale, so it runs with activation scale 1 and zero point 0 and
+the row scale follows as a broadcast Mul; the second term is one small MatMul per product, which
+also replaces the bias Add that followed the fp32 MatMul. MatMuls that read the same input (an
+attention layer's Q, K and V) run as one product on their concatenated weights, then a Split.
+Before quantizing, with --smooth, each activation is divided per channel by a constant
 (SmoothQuant, scales from a calibration text file run through the fp32 graph) and the weights'
 rows multiplied by it: BERT's activations have a few outlier channels that would otherwise set
-every row's scale. The constant is the same for every text, so rows stay independent.
+every row's scale. The constant is the same for every text, so rows stay independent. For the
+attention context (probs . V, the input of attention/output/dense) the division costs no Mul:
+it is folded into V's weight columns and bias.
 The word and position embedding tables are quantized per row (symmetric int8 with a float scale
 per row, gathered beside it), or kept fp32 with --embeddings fp32. Everything else stays fp32.
 
@@ -49,16 +57,21 @@ class Graph:
             self.initializers[name] = init
         return name
 
+    def set(self, name: str, value: np.ndarray) -> None:
+        self.initializers[name].CopyFrom(numpy_helper.from_array(value, name))
+
     def array(self, name: str) -> np.ndarray | None:
         init = self.initializers.get(name)
         return None if init is None else numpy_helper.to_array(init)
 
 
 def quantize_rows(g: Graph, x: str) -> tuple[list[onnx.NodeProto], str, str, str]:
-    """Nodes quantizing x per row (last axis); returns (nodes, q, scale, zero point as float)."""
+    """Nodes quantizing x per row (last axis); returns (nodes, q, scale, [lo, 1] per row).
+
+    The zero point stays exact (-lo / scale, not rounded): x = scale * q + lo to within half a
+    step, so the product's correction is lo * colsum(W), which needs no integer zero point."""
     p = x + '/rowwise'
     f0 = g.const('rowwise/f0', np.array(0, dtype=np.float32))
-    f255 = g.const('rowwise/f255', np.array(255, dtype=np.float32))
     inv255 = g.const('rowwise/inv255', np.array(1 / 255, dtype=np.float32))
     tiny = g.const('rowwise/tiny', np.array(1e-12, dtype=np.float32))
     nodes = [  # Reduce* take axes as an attribute up to opset 17: the fp32 export is opset 11
@@ -69,16 +82,16 @@ def quantize_rows(g: Graph, x: str) -> tuple[list[onnx.NodeProto], str, str, str
         helper.make_node('Sub', [p + '/max', p + '/min'], [p + '/range']),
         helper.make_node('Mul', [p + '/range', inv255], [p + '/scale0']),
         helper.make_node('Max', [p + '/scale0', tiny], [p + '/scale']),
-        helper.make_node('Div', [p + '/min', p + '/scale'], [p + '/minq']),
-        helper.make_node('Round', [p + '/minq'], [p + '/minr']),
-        helper.make_node('Neg', [p + '/minr'], [p + '/zpf']),
-        helper.make_node('Div', [x, p + '/scale'], [p + '/scaled']),
+        # (x - lo) / scale lies in [0, 255]: no clip before the cast
+        helper.make_node('Sub', [x, p + '/min'], [p + '/shifted']),
+        helper.make_node('Div', [p + '/shifted', p + '/scale'], [p + '/scaled']),
         helper.make_node('Round', [p + '/scaled'], [p + '/rounded']),
-        helper.make_node('Add', [p + '/rounded', p + '/zpf'], [p + '/shifted']),
-        helper.make_node('Clip', [p + '/shifted', f0, f255], [p + '/clipped']),
-        helper.make_node('Cast', [p + '/clipped'], [p + '/q'], to=TensorProto.UINT8),
+        helper.make_node('Cast', [p + '/rounded'], [p + '/q'], to=TensorProto.UINT8),
+        # [lo, 1] per row: lo * colsum(W) + bias becomes one small MatMul (scale / scale is 1)
+        helper.make_node('Div', [p + '/scale', p + '/scale'], [p + '/one']),
+        helper.make_node('Concat', [p + '/min', p + '/one'], [p + '/min_one'], axis=-1),
     ]
-    return nodes, p + '/q', p + '/scale', p + '/zpf'
+    return nodes, p + '/q', p + '/scale', p + '/min_one'
 
 
 def quantize_columns(w: np.ndarray, symmetric: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -94,23 +107,26 @@ def quantize_columns(w: np.ndarray, symmetric: bool) -> tuple[np.ndarray, np.nda
     return q.astype(np.int8), scale.astype(np.float32), zp.astype(np.int8)
 
 
-def quantize_matmul(g: Graph, node: onnx.NodeProto, activation: tuple[str, str, str], symmetric: bool,
-                    smoothing: np.ndarray | None) -> list[onnx.NodeProto]:
-    q, row_scale, row_zp = activation
-    out = node.output[0]
-    w = g.array(node.input[1]).astype(np.float64)
-    wq, col_scale, col_zp = quantize_columns(w if smoothing is None else w * smoothing[:, None], symmetric)
-    colsum = (wq.astype(np.int64) - col_zp.astype(np.int64)).sum(axis=0).astype(np.float32)
-    name = node.input[1]
+def quantize_matmul(g: Graph, name: str, w: np.ndarray, bias: np.ndarray, out: str,
+                    activation: tuple[str, str, str], symmetric: bool) -> list[onnx.NodeProto]:
+    """x W + bias, x quantized per row and W per column, in four kernels:
+        out = scale * MatMulIntegerToFloat(q, Wq) + [lo, 1] . [colsum(W); bias]
+    onnxruntime's MatMulIntegerToFloat (com.microsoft, CPU) takes a weight scale and zero point
+    per column but one scalar activation scale, so it runs with scale 1 and zero point 0 and
+    the row scale follows as a broadcast Mul."""
+    q, row_scale, min_one = activation
+    wq, col_scale, col_zp = quantize_columns(w, symmetric)
+    colsum = (wq.astype(np.int64) - col_zp.astype(np.int64)).sum(axis=0) * col_scale.astype(np.float64)
+    offsets = np.stack([colsum, bias.astype(np.float64)]).astype(np.float32)
     zp0 = g.const('rowwise/zp0', np.array(0, dtype=np.uint8))
+    one = g.const('rowwise/unit_scale', np.array(1, dtype=np.float32))
     b_zp = g.const(name + '/zero_point', np.array(0, dtype=np.int8) if symmetric else col_zp)
     return [
-        helper.make_node('MatMulInteger', [q, g.const(name + '/quantized', wq), zp0, b_zp], [out + '/int']),
-        helper.make_node('Cast', [out + '/int'], [out + '/float'], to=TensorProto.FLOAT),
-        helper.make_node('Mul', [row_zp, g.const(name + '/colsum', colsum)], [out + '/zp_term']),
-        helper.make_node('Sub', [out + '/float', out + '/zp_term'], [out + '/centered']),
-        helper.make_node('Mul', [out + '/centered', g.const(name + '/scale', col_scale)], [out + '/col_scaled']),
-        helper.make_node('Mul', [out + '/col_scaled', row_scale], [out]),
+        helper.make_node('MatMulIntegerToFloat', [q, g.const(name + '/quantized', wq), one, g.const(name + '/scale', col_scale), zp0, b_zp],
+                         [out + '/unscaled'], domain='com.microsoft'),
+        helper.make_node('Mul', [out + '/unscaled', row_scale], [out + '/scaled']),
+        helper.make_node('MatMul', [min_one, g.const(name + '/offsets', offsets)], [out + '/offset']),
+        helper.make_node('Add', [out + '/scaled', out + '/offset'], [out]),
     ]
 
 
@@ -172,36 +188,105 @@ def smoothing(g: Graph, matmuls: list[onnx.NodeProto], ranges: dict[str, np.ndar
     return scales
 
 
+def bias_of(g: Graph, consumers: dict[str, list[onnx.NodeProto]], node: onnx.NodeProto) -> onnx.NodeProto | None:
+    """The Add of a constant bias that alone reads this MatMul's output, if there is one."""
+    readers = consumers.get(node.output[0], [])
+    if len(readers) != 1 or readers[0].op_type != 'Add':
+        return None
+    other = [i for i in readers[0].input if i != node.output[0]]
+    return readers[0] if len(other) == 1 and other[0] in g.initializers else None
+
+
+def fold_context_smoothing(g: Graph, matmuls: list[onnx.NodeProto], smooth: dict[str, np.ndarray]) -> set[str]:
+    """Attention's context (the input of attention/output/dense) is probs . V, linear in V's
+    channels: dividing V's weight columns and bias by the context's smoothing scale gives the
+    smoothed context with no Mul in the graph. Returns the activations so folded."""
+    folded = set()
+    by_name = {n.name: n for n in matmuls}
+    consumers = {}
+    for n in g.graph.node:
+        for i in n.input:
+            consumers.setdefault(i, []).append(n)
+    for dense in matmuls:
+        if not dense.name.endswith('/attention/output/dense/MatMul') or dense.input[0] not in smooth:
+            continue
+        value = by_name.get(dense.name.replace('/attention/output/dense/MatMul', '/attention/self/value/MatMul'))
+        add = value and bias_of(g, consumers, value)
+        if value is None or add is None:
+            continue
+        s = smooth[dense.input[0]]
+        w_name = value.input[1]
+        b_name = next(i for i in add.input if i in g.initializers)
+        g.set(w_name, (g.array(w_name).astype(np.float64) / s[None, :]).astype(np.float32))
+        g.set(b_name, (g.array(b_name).astype(np.float64) / s).astype(np.float32))
+        folded.add(dense.input[0])
+    return folded
+
+
 def quantize(model: onnx.ModelProto, symmetric: bool, embedding_rows: bool, keep_fp32: list[str],
              calibration: list[list[int]] | None, alpha: float) -> onnx.ModelProto:
     g = Graph(model)
     matmuls = weighted_matmuls(g, keep_fp32)
+    assert matmuls, 'no MatMul with a constant weight: is this the fp32 export?'
     smooth = {}
     if calibration:
         smooth = smoothing(g, matmuls, activation_ranges(model, list(dict.fromkeys(n.input[0] for n in matmuls)), calibration), alpha)
-    chosen = {id(n) for n in matmuls}
-    activations: dict[str, tuple[str, str, str]] = {}  # Q, K and V share one quantized input
+    folded = fold_context_smoothing(g, matmuls, smooth)
+    consumers: dict[str, list[onnx.NodeProto]] = {}
+    for n in g.graph.node:
+        for i in n.input:
+            consumers.setdefault(i, []).append(n)
+    # MatMuls reading one input (Q, K and V) run as one product on their concatenated weights,
+    # each taking its bias along; a Split hands each its columns under its bias Add's name.
+    groups: dict[str, list[onnx.NodeProto]] = {}
+    for n in matmuls:
+        groups.setdefault(n.input[0], []).append(n)
+    chosen = {id(n): groups[n.input[0]] for n in matmuls}
+    absorbed = {id(bias_of(g, consumers, n)) for n in matmuls} - {id(None)}
     nodes: list[onnx.NodeProto] = []
     for node in g.graph.node:
-        if id(node) in chosen:
-            x = node.input[0]
-            if x not in activations:
-                if x in smooth:
-                    nodes.append(helper.make_node('Mul', [x, g.const(x + '/inverse_smoothing', (1 / smooth[x]).astype(np.float32))], [x + '/smoothed']))
-                quantizer, *activation = quantize_rows(g, x + '/smoothed' if x in smooth else x)
-                nodes += quantizer
-                activations[x] = tuple(activation)
-            nodes += quantize_matmul(g, node, activations[x], symmetric, smooth.get(x))
-        elif embedding_rows and node.op_type == 'Gather' and node.input[0] in EMBEDDING_TABLES:
-            nodes += quantize_embedding(g, node)
-        else:
-            nodes.append(node)
-    assert matmuls, 'no MatMul with a constant weight: is this the fp32 export?'
+        if id(node) in absorbed:
+            continue
+        if id(node) not in chosen:
+            if embedding_rows and node.op_type == 'Gather' and node.input[0] in EMBEDDING_TABLES:
+                nodes += quantize_embedding(g, node)
+            else:
+                nodes.append(node)
+            continue
+        group = chosen[id(node)]
+        if node is not group[0]:
+            continue
+        x = node.input[0]
+        s = smooth.get(x)
+        source = x
+        if s is not None and x not in folded:
+            source = x + '/smoothed'
+            nodes.append(helper.make_node('Mul', [x, g.const(x + '/inverse_smoothing', (1 / s).astype(np.float32))], [source]))
+        quantizer, *activation = quantize_rows(g, source)
+        nodes += quantizer
+        weights, biases, outputs = [], [], []
+        for n in group:
+            w = g.array(n.input[1]).astype(np.float64)
+            weights.append(w if s is None else w * s[:, None])
+            add = bias_of(g, consumers, n)
+            if add is None:
+                biases.append(np.zeros(w.shape[1]))
+                outputs.append(n.output[0])
+            else:
+                biases.append(g.array(next(i for i in add.input if i in g.initializers)).astype(np.float64))
+                outputs.append(add.output[0])
+        fused = outputs[0] if len(group) == 1 else x + '/fused_product'
+        nodes += quantize_matmul(g, node.input[1], np.concatenate(weights, axis=1), np.concatenate(biases), fused,
+                                 tuple(activation), symmetric)
+        if len(group) > 1:
+            nodes.append(helper.make_node('Split', [fused], outputs, axis=-1, split=[w.shape[1] for w in weights]))
     g.graph.ClearField('node')
     g.graph.node.extend(nodes)
     used = {i for n in g.graph.node for i in n.input}
     for init in [i for i in g.graph.initializer if i.name not in used]:
         g.graph.initializer.remove(init)
+    if not any(o.domain == 'com.microsoft' for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid('com.microsoft', 1))
     model.producer_name = 'embedding-gateway scripts/model/quantize.py'
     onnx.checker.check_model(model)
     return model

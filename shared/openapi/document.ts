@@ -31,7 +31,7 @@ interface Operation {
   public?: boolean;
 }
 
-const MODEL_EXAMPLE = 'bge-small-zh-v1.5@q8-11d17f806698';
+const MODEL_EXAMPLE = 'bge-small-zh-v1.5@q8-f373ea362969';
 
 const statusText: Record<number, string> = {
   400: 'Invalid request: the message names the field.',
