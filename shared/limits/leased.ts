@@ -45,8 +45,9 @@ export function leaseSize(buckets: CallerBuckets, options: Pick<LeaseOptions, 'l
 export function createLeasedLimiter(shared: RedisLimiter, options: LeaseOptions): Limiter {
   const now = options.now ?? Date.now;
   const leases = new Map<string, Lease>();
-  // Expired leases hand their unused permits back; the sweep also keeps the map small.
-  const sweep = setInterval(() => returnExpired(now()), Math.max(options.leaseMs, 100));
+  // Expired leases hand their unused permits back, within a quarter of a lease of expiring; the
+  // sweep also keeps the map small.
+  const sweep = setInterval(() => returnExpired(now()), Math.min(Math.max(options.leaseMs / 4, 50), 1000));
   sweep.unref();
 
   function returnExpired(at: number, evenRefilling = false): void {

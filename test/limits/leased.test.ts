@@ -18,9 +18,13 @@ const open: Limiter[] = [];
 /** One instance's leased limiter over a real Redis limiter, counting the admissions sent to Redis. */
 function instance(leaseMs = 1000, maxPermits = 100) {
   const redis = createRedisLimiter({ url: redisUrl, prefix, now: () => redisClock.now, flushAfterMs: 20 });
-  const counted = { ...redis, calls: 0 };
+  const counted = { ...redis, calls: 0, refunds: [] as [string, number][] };
   counted.admit = (...args) => (counted.calls++, redis.admit(...args));
   counted.admitMany = (...args) => (counted.calls++, redis.admitMany(...args));
+  counted.refund = (caller, buckets, permits) => {
+    counted.refunds.push([caller, permits]);
+    redis.refund(caller, buckets, permits);
+  };
   const leased = createLeasedLimiter(counted, { leaseMs, maxPermits, now: () => leaseClock.now });
   open.push(leased);
   return { redis: counted, leased };
@@ -83,18 +87,21 @@ describe('leased limiter', () => {
   });
 
   it('hands unused permits back when a lease expires', async () => {
-    const { leased } = instance(200);
+    const { leased, redis } = instance(1000);
     const who = caller();
-    const buckets = { rpm: 6000 }; // a lease of 20
+    const buckets = { rpm: 1200 }; // a lease of 20
     expect((await leased.admit(who, buckets)).allowed).toBe(true);
     const exact = createRedisLimiter({ url: redisUrl, prefix, now: () => redisClock.now });
     open.push(exact);
     // While the lease is held, Redis counts all 20 permits as taken.
-    expect((await exact.admit(who, buckets)).requests!.remaining).toBe(6000 - 20 - 1);
-    leaseClock.now += 1000;
-    await new Promise((resolve) => setTimeout(resolve, 600)); // the sweep runs, the refund is flushed
-    // 19 handed back: only the leased request and the two exact ones are counted now.
-    expect((await exact.admit(who, buckets)).requests!.remaining).toBe(6000 - 3);
+    expect((await exact.admit(who, buckets)).requests!.remaining).toBe(1200 - 20 - 1);
+    leaseClock.now += 2000;
+    // The sweep (a few times a lease) hands the 19 unused permits back.
+    for (let waited = 0; redis.refunds.length === 0 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(redis.refunds).toEqual([[who, 19]]);
+    await redis.flush();
+    // Only the leased request and the two exact ones are counted now.
+    expect((await exact.admit(who, buckets)).requests!.remaining).toBe(1200 - 3);
   });
 
   it('sends a caller whose tokens are used up to Redis, which refuses on tokens', async () => {
