@@ -26,13 +26,20 @@ it is folded into V's weight columns and bias.
 The word and position embedding tables are quantized per row (symmetric int8 with a float scale
 per row, gathered beside it), or kept fp32 with --embeddings fp32. Everything else stays fp32.
 
+With --static (a measured alternative, not the bundled graph), an activation gets one fixed
+scale and zero point from the calibration texts' extremes instead of per-row ones: one
+QuantizeLinear per input and one MatMulIntegerToFloat (bias included) per product, far fewer
+kernels, rows still independent; but values beyond the calibrated range are clipped, so accuracy
+depends on how much the calibration texts cover. --rowwise keeps chosen inputs per row.
+
 Why not the published int8 graph: its weights are one scale per tensor in 7 bits (-64..64) and its
 embedding tables one scale per table; measured against fp32 those cap the cosine well below 0.999
 whatever is done to activations (see provenance.json and the notes).
 
 Usage: python quantize.py FP32.onnx OUT.onnx [--weights symmetric|asymmetric]
        [--embeddings rows|fp32] [--keep-fp32 SUBSTRING ...]
-       [--smooth CALIBRATION.txt --tokenizer TOKENIZER.json [--alpha 0.7]]
+       [--smooth CALIBRATION.txt --tokenizer TOKENIZER.json [--alpha 0.7]
+        [--static [--rowwise SUBSTRING ...]]]
 """
 import argparse
 
@@ -130,6 +137,16 @@ def quantize_matmul(g: Graph, name: str, w: np.ndarray, bias: np.ndarray, out: s
     ]
 
 
+def quantize_static_matmul(g: Graph, name: str, w: np.ndarray, bias: np.ndarray, out: str,
+                           activation: tuple[str, str, str], symmetric: bool) -> list[onnx.NodeProto]:
+    """x W + bias for a statically quantized x: one MatMulIntegerToFloat with the bias."""
+    q, scale, zp = activation
+    wq, col_scale, col_zp = quantize_columns(w, symmetric)
+    b_zp = g.const(name + '/zero_point', np.array(0, dtype=np.int8) if symmetric else col_zp)
+    return [helper.make_node('MatMulIntegerToFloat', [q, g.const(name + '/quantized', wq), scale, g.const(name + '/scale', col_scale), zp, b_zp,
+                                                     g.const(name + '/bias', bias.astype(np.float32))], [out], domain='com.microsoft')]
+
+
 def quantize_embedding(g: Graph, node: onnx.NodeProto) -> list[onnx.NodeProto]:
     table, ids = node.input
     w = g.array(table)
@@ -169,6 +186,28 @@ def activation_ranges(model: onnx.ModelProto, names: list[str], calibration: lis
     # Three significant digits: another machine's float rounding in the probe run then still
     # gives the same smoothing scales, hence the same bytes.
     return {n: round_significant(r.astype(np.float64), 3) for n, r in ranges.items()}
+
+
+def activation_extremes(model: onnx.ModelProto, names: list[str], calibration: list[list[int]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Smallest and largest x per channel of each named activation over the calibration texts."""
+    import onnxruntime as ort
+    probe = onnx.ModelProto()
+    probe.CopyFrom(model)
+    probe.graph.output.extend(helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in names)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    sess = ort.InferenceSession(probe.SerializeToString(), options, providers=['CPUExecutionProvider'])
+    lows, highs = {}, {}
+    for ids in calibration:
+        feed = np.array([ids], dtype=np.int64)
+        outputs = sess.run(names, {'input_ids': feed, 'attention_mask': np.ones_like(feed), 'token_type_ids': np.zeros_like(feed)})
+        for n, x in zip(names, outputs):
+            x2 = x.reshape(-1, x.shape[-1])
+            lo, hi = x2.min(axis=0), x2.max(axis=0)
+            lows[n] = lo if n not in lows else np.minimum(lows[n], lo)
+            highs[n] = hi if n not in highs else np.maximum(highs[n], hi)
+    sig = lambda a: np.sign(a) * round_significant(np.abs(a).astype(np.float64), 3)
+    return {n: (sig(lows[n]), sig(highs[n])) for n in names}
 
 
 def round_significant(a: np.ndarray, digits: int) -> np.ndarray:
@@ -223,14 +262,29 @@ def fold_context_smoothing(g: Graph, matmuls: list[onnx.NodeProto], smooth: dict
     return folded
 
 
+def static_site(g: Graph, x: str, source: str, extremes: tuple[np.ndarray, np.ndarray], s: np.ndarray | None) -> tuple[list[onnx.NodeProto], str, str, str]:
+    """One QuantizeLinear with a fixed scale and zero point from the calibration texts' extremes of
+    the smoothed activation; returns (nodes, q, scale, zero point). Rows stay independent (the
+    constants are the same for every text), but values past the calibrated range are clipped."""
+    lows, highs = extremes
+    div = s if s is not None else np.ones_like(lows)
+    lo, hi = min(float((lows / div).min()), 0.0), max(float((highs / div).max()), 0.0)
+    scale = max((hi - lo) / 255, 1e-12)
+    sc = g.const(x + '/static_scale', np.array(scale, dtype=np.float32))
+    zp = g.const(x + '/static_zero_point', np.array(int(np.clip(np.round(-lo / scale), 0, 255)), dtype=np.uint8))
+    return [helper.make_node('QuantizeLinear', [source, sc, zp], [x + '/static_q'])], x + '/static_q', sc, zp
+
+
 def quantize(model: onnx.ModelProto, symmetric: bool, embedding_rows: bool, keep_fp32: list[str],
-             calibration: list[list[int]] | None, alpha: float) -> onnx.ModelProto:
+             calibration: list[list[int]] | None, alpha: float, static: bool = False,
+             rowwise: list[str] | None = None) -> onnx.ModelProto:
     g = Graph(model)
     matmuls = weighted_matmuls(g, keep_fp32)
     assert matmuls, 'no MatMul with a constant weight: is this the fp32 export?'
     smooth = {}
     if calibration:
         smooth = smoothing(g, matmuls, activation_ranges(model, list(dict.fromkeys(n.input[0] for n in matmuls)), calibration), alpha)
+    extremes = activation_extremes(model, list(dict.fromkeys(n.input[0] for n in matmuls)), calibration) if static else {}
     folded = fold_context_smoothing(g, matmuls, smooth)
     consumers: dict[str, list[onnx.NodeProto]] = {}
     for n in g.graph.node:
@@ -262,7 +316,8 @@ def quantize(model: onnx.ModelProto, symmetric: bool, embedding_rows: bool, keep
         if s is not None and x not in folded:
             source = x + '/smoothed'
             nodes.append(helper.make_node('Mul', [x, g.const(x + '/inverse_smoothing', (1 / s).astype(np.float32))], [source]))
-        quantizer, *activation = quantize_rows(g, source)
+        fixed = static and not any(k in node.name for k in rowwise or [])
+        quantizer, *activation = static_site(g, x, source, extremes[x], s) if fixed else quantize_rows(g, source)
         nodes += quantizer
         weights, biases, outputs = [], [], []
         for n in group:
@@ -276,8 +331,8 @@ def quantize(model: onnx.ModelProto, symmetric: bool, embedding_rows: bool, keep
                 biases.append(g.array(next(i for i in add.input if i in g.initializers)).astype(np.float64))
                 outputs.append(add.output[0])
         fused = outputs[0] if len(group) == 1 else x + '/fused_product'
-        nodes += quantize_matmul(g, node.input[1], np.concatenate(weights, axis=1), np.concatenate(biases), fused,
-                                 tuple(activation), symmetric)
+        product = quantize_static_matmul if fixed else quantize_matmul
+        nodes += product(g, node.input[1], np.concatenate(weights, axis=1), np.concatenate(biases), fused, tuple(activation), symmetric)
         if len(group) > 1:
             nodes.append(helper.make_node('Split', [fused], outputs, axis=-1, split=[w.shape[1] for w in weights]))
     g.graph.ClearField('node')
@@ -302,6 +357,8 @@ if __name__ == '__main__':
     parser.add_argument('--smooth', metavar='CALIBRATION.txt', help='SmoothQuant scales from these texts (one a line)')
     parser.add_argument('--tokenizer', help='tokenizer.json, to tokenize the calibration texts')
     parser.add_argument('--alpha', type=float, default=0.7)
+    parser.add_argument('--static', action='store_true', help='fixed activation scales from the calibration texts (needs --smooth)')
+    parser.add_argument('--rowwise', nargs='*', default=[], help='with --static, MatMul node names containing any of these keep per-row activations')
     args = parser.parse_args()
     calibration = None
     if args.smooth:
@@ -311,5 +368,5 @@ if __name__ == '__main__':
         texts = [t for t in open(args.smooth, encoding='utf-8').read().splitlines() if t.strip()]
         calibration = [e.ids for e in tok.encode_batch(texts)]
     out = quantize(onnx.load(args.source), args.weights == 'symmetric', args.embeddings == 'rows', args.keep_fp32,
-                   calibration, args.alpha)
+                   calibration, args.alpha, args.static, args.rowwise)
     onnx.save(out, args.target)
