@@ -167,8 +167,8 @@ def weighted_matmuls(g: Graph, keep_fp32: list[str]) -> list[onnx.NodeProto]:
             and g.array(n.input[1]).ndim == 2 and not any(k in n.name for k in keep_fp32)]
 
 
-def activation_ranges(model: onnx.ModelProto, names: list[str], calibration: list[list[int]]) -> dict[str, np.ndarray]:
-    """Largest |x| per channel of each named activation over the calibration texts (one per run)."""
+def channel_extremes(model: onnx.ModelProto, names: list[str], calibration: list[list[int]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Smallest and largest x per channel of each named activation over the calibration texts (one per run)."""
     import onnxruntime as ort
     probe = onnx.ModelProto()
     probe.CopyFrom(model)
@@ -176,38 +176,30 @@ def activation_ranges(model: onnx.ModelProto, names: list[str], calibration: lis
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     sess = ort.InferenceSession(probe.SerializeToString(), options, providers=['CPUExecutionProvider'])
-    ranges = {n: np.zeros(0, dtype=np.float32) for n in names}
+    lows: dict[str, np.ndarray] = {}
+    highs: dict[str, np.ndarray] = {}
     for ids in calibration:
         feed = np.array([ids], dtype=np.int64)
         outputs = sess.run(names, {'input_ids': feed, 'attention_mask': np.ones_like(feed), 'token_type_ids': np.zeros_like(feed)})
         for n, x in zip(names, outputs):
-            m = np.abs(x.reshape(-1, x.shape[-1])).max(axis=0)
-            ranges[n] = m if ranges[n].size == 0 else np.maximum(ranges[n], m)
-    # Three significant digits: another machine's float rounding in the probe run then still
-    # gives the same smoothing scales, hence the same bytes.
-    return {n: round_significant(r.astype(np.float64), 3) for n, r in ranges.items()}
-
-
-def activation_extremes(model: onnx.ModelProto, names: list[str], calibration: list[list[int]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Smallest and largest x per channel of each named activation over the calibration texts."""
-    import onnxruntime as ort
-    probe = onnx.ModelProto()
-    probe.CopyFrom(model)
-    probe.graph.output.extend(helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in names)
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    sess = ort.InferenceSession(probe.SerializeToString(), options, providers=['CPUExecutionProvider'])
-    lows, highs = {}, {}
-    for ids in calibration:
-        feed = np.array([ids], dtype=np.int64)
-        outputs = sess.run(names, {'input_ids': feed, 'attention_mask': np.ones_like(feed), 'token_type_ids': np.zeros_like(feed)})
-        for n, x in zip(names, outputs):
-            x2 = x.reshape(-1, x.shape[-1])
-            lo, hi = x2.min(axis=0), x2.max(axis=0)
+            rows = x.reshape(-1, x.shape[-1])
+            lo, hi = rows.min(axis=0), rows.max(axis=0)
             lows[n] = lo if n not in lows else np.minimum(lows[n], lo)
             highs[n] = hi if n not in highs else np.maximum(highs[n], hi)
+    return {n: (lows[n], highs[n]) for n in names}
+
+
+# Three significant digits: another machine's float rounding in the probe run then still gives
+# the same smoothing scales and static ranges, hence the same bytes.
+def activation_ranges(extremes: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Largest |x| per channel."""
+    return {n: round_significant(np.maximum(np.abs(lo), np.abs(hi)).astype(np.float64), 3) for n, (lo, hi) in extremes.items()}
+
+
+def signed_extremes(extremes: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Smallest and largest x per channel."""
     sig = lambda a: np.sign(a) * round_significant(np.abs(a).astype(np.float64), 3)
-    return {n: (sig(lows[n]), sig(highs[n])) for n in names}
+    return {n: (sig(lo), sig(hi)) for n, (lo, hi) in extremes.items()}
 
 
 def round_significant(a: np.ndarray, digits: int) -> np.ndarray:
@@ -281,10 +273,11 @@ def quantize(model: onnx.ModelProto, symmetric: bool, embedding_rows: bool, keep
     g = Graph(model)
     matmuls = weighted_matmuls(g, keep_fp32)
     assert matmuls, 'no MatMul with a constant weight: is this the fp32 export?'
-    smooth = {}
+    smooth, extremes = {}, {}
     if calibration:
-        smooth = smoothing(g, matmuls, activation_ranges(model, list(dict.fromkeys(n.input[0] for n in matmuls)), calibration), alpha)
-    extremes = activation_extremes(model, list(dict.fromkeys(n.input[0] for n in matmuls)), calibration) if static else {}
+        measured = channel_extremes(model, list(dict.fromkeys(n.input[0] for n in matmuls)), calibration)
+        smooth = smoothing(g, matmuls, activation_ranges(measured), alpha)
+        extremes = signed_extremes(measured) if static else {}
     folded = fold_context_smoothing(g, matmuls, smooth)
     consumers: dict[str, list[onnx.NodeProto]] = {}
     for n in g.graph.node:
@@ -360,6 +353,8 @@ if __name__ == '__main__':
     parser.add_argument('--static', action='store_true', help='fixed activation scales from the calibration texts (needs --smooth)')
     parser.add_argument('--rowwise', nargs='*', default=[], help='with --static, MatMul node names containing any of these keep per-row activations')
     args = parser.parse_args()
+    if args.static and not args.smooth:
+        parser.error('--static takes its ranges from the calibration texts: give --smooth')
     calibration = None
     if args.smooth:
         from tokenizers import Tokenizer
