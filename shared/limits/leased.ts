@@ -11,7 +11,7 @@
 // last count Redis sent plus what this instance debited since; when that says the minute's
 // tokens are used up, the request goes to Redis to decide.
 import { fits, intervalMs, view, type Bucket } from './gcra.js';
-import type { RedisLimiter } from './redis.js';
+import type { Grant, RedisLimiter } from './redis.js';
 import type { Admission, CallerBuckets, Limiter } from './types.js';
 
 export interface LeaseOptions {
@@ -63,7 +63,7 @@ export function createLeasedLimiter(shared: RedisLimiter, options: LeaseOptions)
     return Math.max(0, lease.tokenDebtMs - (at - lease.at)) + lease.tokensSince * intervalMs(tok);
   }
 
-  function grant(lease: Lease, admission: Admission & { granted: number }, at: number): void {
+  function grant(lease: Lease, admission: Grant, at: number): void {
     lease.permits += admission.granted;
     // A view's reset time is its debt rounded up to the millisecond: close enough to count on from.
     lease.requestDebtMs = admission.requests?.resetMs ?? 0;
@@ -74,11 +74,10 @@ export function createLeasedLimiter(shared: RedisLimiter, options: LeaseOptions)
   }
 
   /** One permit from the lease, and what the caller's buckets look like with it taken. */
-  function take(caller: string, lease: Lease, buckets: CallerBuckets, size: number, at: number): Admission {
+  function take(caller: string, lease: Lease, buckets: CallerBuckets, tok: Bucket | undefined, size: number, at: number): Admission {
     lease.permits--;
     if (lease.permits <= size / 2 && !lease.refilling) refill(caller, lease, buckets, size);
     const req: Bucket = { limit: buckets.rpm! };
-    const tok: Bucket | undefined = buckets.tpm ? { limit: buckets.tpm } : undefined;
     // Redis counted the whole lease as used when it granted it: what is left here is not.
     const shared = view(req, lease.requestDebtMs - (at - lease.at));
     return {
@@ -107,16 +106,16 @@ export function createLeasedLimiter(shared: RedisLimiter, options: LeaseOptions)
       const lease = leases.get(caller);
       const tok: Bucket | undefined = buckets.tpm ? { limit: buckets.tpm } : undefined;
       if (lease && lease.permits > 0 && at < lease.expiresAt && (!tok || fits(tok, tokenDebt(lease, tok, at)))) {
-        return take(caller, lease, buckets, size, at);
+        return take(caller, lease, buckets, tok, size, at);
       }
       // No usable lease: Redis decides, and grants the next lease with the same round trip.
-      const admission = await shared.admitMany(caller, buckets, size - Math.max(0, lease?.permits ?? 0));
+      const admission = await shared.admitMany(caller, buckets, size - (lease?.permits ?? 0));
       if (!admission.allowed) return admission;
       const fresh = lease ?? { buckets, permits: 0, expiresAt: 0, requestDebtMs: 0, tokenDebtMs: 0, at, tokensSince: 0, refilling: false };
       fresh.buckets = buckets;
       grant(fresh, admission, now());
       leases.set(caller, fresh);
-      return take(caller, fresh, buckets, size, now());
+      return take(caller, fresh, buckets, tok, size, now());
     },
     debit(caller, buckets, tokens) {
       const lease = leases.get(caller);

@@ -73,12 +73,15 @@ export interface RedisLimiterOptions {
 
 type Client = { isReady: boolean; sendCommand<T>(args: string[]): Promise<T> };
 
+/** An admission that may carry several request permits: `granted` says how many (0 when refused). */
+export type Grant = Admission & { granted: number };
+
 export interface RedisLimiter extends Limiter {
   /**
    * Admits one request, taking up to `permits` request permits at once (as many as fit, at least
    * one when allowed): `granted` says how many. Throws when Redis cannot be reached.
    */
-  admitMany(caller: string, buckets: CallerBuckets, permits: number): Promise<Admission & { granted: number }>;
+  admitMany(caller: string, buckets: CallerBuckets, permits: number): Promise<Grant>;
   /** Hands back request permits taken but not used; they ride along like token debits. */
   refund(caller: string, buckets: CallerBuckets, permits: number): void;
   /** Sends pending debits now (tests, shutdown). Throws when Redis cannot be reached. */
