@@ -219,6 +219,20 @@ def smoothing(g: Graph, matmuls: list[onnx.NodeProto], ranges: dict[str, np.ndar
     return scales
 
 
+def consumers_of(graph: onnx.GraphProto) -> dict[str, list[onnx.NodeProto]]:
+    """The nodes reading each value."""
+    consumers: dict[str, list[onnx.NodeProto]] = {}
+    for n in graph.node:
+        for i in n.input:
+            consumers.setdefault(i, []).append(n)
+    return consumers
+
+
+def bias_name(g: Graph, add: onnx.NodeProto) -> str:
+    """The constant bias a bias Add (see bias_of) adds."""
+    return next(i for i in add.input if i in g.initializers)
+
+
 def bias_of(g: Graph, consumers: dict[str, list[onnx.NodeProto]], node: onnx.NodeProto) -> onnx.NodeProto | None:
     """The Add of a constant bias that alone reads this MatMul's output, if there is one."""
     readers = consumers.get(node.output[0], [])
@@ -228,16 +242,13 @@ def bias_of(g: Graph, consumers: dict[str, list[onnx.NodeProto]], node: onnx.Nod
     return readers[0] if len(other) == 1 and other[0] in g.initializers else None
 
 
-def fold_context_smoothing(g: Graph, matmuls: list[onnx.NodeProto], smooth: dict[str, np.ndarray]) -> set[str]:
+def fold_context_smoothing(g: Graph, consumers: dict[str, list[onnx.NodeProto]], matmuls: list[onnx.NodeProto],
+                           smooth: dict[str, np.ndarray]) -> set[str]:
     """Attention's context (the input of attention/output/dense) is probs . V, linear in V's
     channels: dividing V's weight columns and bias by the context's smoothing scale gives the
     smoothed context with no Mul in the graph. Returns the activations so folded."""
     folded = set()
     by_name = {n.name: n for n in matmuls}
-    consumers = {}
-    for n in g.graph.node:
-        for i in n.input:
-            consumers.setdefault(i, []).append(n)
     for dense in matmuls:
         if not dense.name.endswith('/attention/output/dense/MatMul') or dense.input[0] not in smooth:
             continue
@@ -247,7 +258,7 @@ def fold_context_smoothing(g: Graph, matmuls: list[onnx.NodeProto], smooth: dict
             continue
         s = smooth[dense.input[0]]
         w_name = value.input[1]
-        b_name = next(i for i in add.input if i in g.initializers)
+        b_name = bias_name(g, add)
         g.set(w_name, (g.array(w_name).astype(np.float64) / s[None, :]).astype(np.float32))
         g.set(b_name, (g.array(b_name).astype(np.float64) / s).astype(np.float32))
         folded.add(dense.input[0])
@@ -278,11 +289,9 @@ def quantize(model: onnx.ModelProto, symmetric: bool, embedding_rows: bool, keep
         measured = channel_extremes(model, list(dict.fromkeys(n.input[0] for n in matmuls)), calibration)
         smooth = smoothing(g, matmuls, activation_ranges(measured), alpha)
         extremes = signed_extremes(measured) if static else {}
-    folded = fold_context_smoothing(g, matmuls, smooth)
-    consumers: dict[str, list[onnx.NodeProto]] = {}
-    for n in g.graph.node:
-        for i in n.input:
-            consumers.setdefault(i, []).append(n)
+    # Folding changes initializers only: who reads what stays as it was.
+    consumers = consumers_of(g.graph)
+    folded = fold_context_smoothing(g, consumers, matmuls, smooth)
     # MatMuls reading one input (Q, K and V) run as one product on their concatenated weights,
     # each taking its bias along; a Split hands each its columns under its bias Add's name.
     groups: dict[str, list[onnx.NodeProto]] = {}
@@ -321,7 +330,7 @@ def quantize(model: onnx.ModelProto, symmetric: bool, embedding_rows: bool, keep
                 biases.append(np.zeros(w.shape[1]))
                 outputs.append(n.output[0])
             else:
-                biases.append(g.array(next(i for i in add.input if i in g.initializers)).astype(np.float64))
+                biases.append(g.array(bias_name(g, add)).astype(np.float64))
                 outputs.append(add.output[0])
         fused = outputs[0] if len(group) == 1 else x + '/fused_product'
         product = quantize_static_matmul if fixed else quantize_matmul
